@@ -1,0 +1,46 @@
+# Set-up and everyday commands. `make run` serves the site; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install install-test browser run test test-fast lint bench vendor clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Debian's Chromium for the end-to-end tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(BIN)/aigraph serve --host $(HOST) --port $(PORT)
+
+test: install-test browser
+	$(BIN)/python -m pytest -q
+
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+
+bench: install-test
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run_all.py
+
+vendor:
+	bash web/vendor.sh
+
+clean:
+	rm -rf $(VENV) build *.egg-info tests/artifacts bench/out

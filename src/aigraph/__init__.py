@@ -1,0 +1,3 @@
+"""aigraph: the open, queryable history of AI."""
+
+__version__ = "0.1.0"

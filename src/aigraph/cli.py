@@ -1,0 +1,234 @@
+"""The ``aigraph`` command line: serve, validate, query, path, export and stats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from aigraph import queries
+from aigraph.errors import AigraphError
+from aigraph.guard import check_query
+from aigraph.namespaces import compact
+from aigraph.settings import Settings
+from aigraph.store import Rows, Store, data_files, open_store
+
+QUERY_FORMATS = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xml": "application/sparql-results+xml",
+}
+EXPORT_FORMATS = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+
+
+def _store(settings: Settings, spec: str | None) -> Store:
+    return open_store(spec if spec is not None else settings.store,
+                      ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
+                      update_url=settings.update_url)
+
+
+def _cell(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return compact(term)
+    if isinstance(term, Literal) and term.language:
+        return f"{term}@{term.language}"
+    return str(term)
+
+
+def format_table(rows: Rows, max_width: int = 60) -> str:
+    """Render rows as an aligned plain-text table with compact IRIs."""
+    header = list(rows.variables)
+    body = [[_cell(row.get(v)) for v in header] for row in rows.rows]
+    body = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in body]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+              for r in body]
+    lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+    return "\n".join(lines)
+
+
+
+
+# --- commands ------------------------------------------------------------------------------
+
+def cmd_serve(args, settings: Settings) -> int:
+    from aigraph.web import create_app
+
+    overrides = {}
+    if args.store is not None:
+        overrides["store"] = args.store
+    if args.update_url:
+        overrides["update_url"] = args.update_url
+    app = create_app({"AIGRAPH": settings.replace(**overrides)})
+    print(f"aigraph serving on http://{args.host}:{args.port}/ "
+          f"({app.extensions['aigraph'].store.kind} store)", file=sys.stderr)
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    from aigraph.validate import ParseError, load_graph, validate
+
+    files = [Path(f) for f in args.files] or data_files(settings.ontology_dir, settings.data_dir)
+    ontology = Path(settings.ontology_dir) / "aigraph.ttl"
+    if args.files and ontology not in files:
+        files = [ontology, *files]
+    try:
+        graph = load_graph(files)
+    except ParseError as error:
+        print(f"parse error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"cannot read: {error}", file=sys.stderr)
+        return 2
+    report = validate(graph)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(report.format_text(lang=args.lang))
+    return 0 if report.conforms else 1
+
+
+def cmd_query(args, settings: Settings) -> int:
+    if args.file:
+        text = Path(args.file).read_text(encoding="utf-8")
+    elif args.query:
+        text = args.query
+    else:
+        print("give a query, or --file F", file=sys.stderr)
+        return 2
+    checked = check_query(text)
+    text, form = checked.text, checked.form
+    store = _store(settings, args.store)
+    out = sys.stdout.buffer
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        media = EXPORT_FORMATS.get(args.format) or {
+            "table": "text/turtle", "json": "application/ld+json"}.get(args.format)
+        if media is None:
+            print(f"a {form} query gives a graph: use --format table, json, ttl, nt, jsonld "
+                  f"or rdf", file=sys.stderr)
+            return 2
+        out.write(store.serialize_query(text, media))
+    elif args.format == "table":
+        if form == "ASK":
+            print("yes" if store.ask(text) else "no")
+        else:
+            print(format_table(store.select(text)))
+    elif args.format in QUERY_FORMATS:
+        out.write(store.serialize_query(text, QUERY_FORMATS[args.format]))
+    else:
+        print(f"a {form} query gives a table: use --format table, json, csv, tsv or xml",
+              file=sys.stderr)
+        return 2
+    out.flush()
+    return 0
+
+
+def cmd_export(args, settings: Settings) -> int:
+    store = _store(settings, args.store)
+    data = store.export(EXPORT_FORMATS[args.format])
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_stats(args, settings: Settings) -> int:
+    store = _store(settings, args.store)
+    lang = Literal(args.lang)
+    sections = [
+        ("Entities per class", queries.select(store, "core/class_counts"), ("name", "count")),
+        ("Milestones per decade", queries.select(store, "core/per_decade"), ("decade", "count")),
+        ("Milestones per category", queries.select(store, "core/per_category", lang=lang),
+         ("label", "count")),
+    ]
+    if args.format == "json":
+        data = {title: {str(r[k]): int(r[v]) for r in rows.rows} for title, rows, (k, v)
+                in sections}
+        data["triples"] = store.triple_count()
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Triples: {store.triple_count()}")
+    for title, rows, (key, value) in sections:
+        print(f"\n{title}")
+        for row in rows.rows:
+            label = str(row[key])
+            if key == "decade":
+                label = f"{int(float(label))}s"
+            print(f"  {label:<40} {int(row[value]):>6}")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="aigraph", description="The open, queryable history of AI.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the web site and the SPARQL endpoint")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--store", default=None,
+                   help="empty for the embedded store, or the URL of a SPARQL query endpoint")
+    p.add_argument("--update-url", default="", help="SPARQL Update URL of a remote store")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("validate", help="check the graph against the SHACL shapes")
+    p.add_argument("files", nargs="*", help="Turtle files (default: the shipped data)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run a SPARQL query against the graph")
+    p.add_argument("query", nargs="?", help="the SPARQL query text")
+    p.add_argument("--file", "-f", help="read the query from this file")
+    p.add_argument("--format", default="table",
+                   choices=("table", *QUERY_FORMATS, *EXPORT_FORMATS))
+    p.add_argument("--store", default=None)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", help="write the whole graph")
+    p.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="ttl")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.add_argument("--store", default=None)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="count what the graph holds")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--store", default=None)
+    p.set_defaults(func=cmd_stats)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    settings = Settings.load()
+    try:
+        return args.func(args, settings)
+    except AigraphError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2 if error.status == 400 else 1
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,108 @@
+"""Load named SPARQL queries from ``queries/<group>/<name>.rq`` and run them with bindings.
+
+Each file starts with comment headers::
+
+    # title: Models released by an organization
+    # param: org  the organization's IRI
+
+Every declared parameter must be projected by a SELECT (a test checks it), so that both the
+embedded store (substitutions) and a remote one (a trailing VALUES block) bind it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib.term import Node
+
+from aigraph.errors import NotFound
+from aigraph.namespaces import sparql_prologue
+from aigraph.store import Rows, Store
+
+QUERY_DIR = Path(__file__).parent / "queries"
+_HEADER = re.compile(r"^#\s*(\w+):\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``.rq`` file: its name (``group/name``), title, parameters and full text."""
+
+    name: str
+    title: str
+    text: str
+    params: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sparql(self) -> str:
+        """The query with the standard prefixes in front."""
+        return sparql_prologue() + self.text
+
+
+def parse(name: str, text: str) -> NamedQuery:
+    """Read the comment headers of a query file."""
+    title = name
+    params: dict[str, str] = {}
+    headers: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "title":
+            title = value
+        elif key == "param":
+            pname, _, help_text = value.partition(" ")
+            params[pname.lstrip("?")] = help_text.strip()
+        else:
+            headers[key] = value
+    return NamedQuery(name, title, text, params, headers)
+
+
+@cache
+def get(name: str) -> NamedQuery:
+    """Return the named query ``group/name``; raise NotFound when there is none."""
+    if not re.fullmatch(r"[a-z0-9_]+(/[a-z0-9_-]+)*", name):
+        raise NotFound(f"no query named {name!r}")
+    path = QUERY_DIR / f"{name}.rq"
+    if not path.is_file():
+        raise NotFound(f"no query named {name!r}")
+    return parse(name, path.read_text(encoding="utf-8"))
+
+
+def names(group: str | None = None) -> list[str]:
+    """List the named queries, optionally those of one group."""
+    base = QUERY_DIR / group if group else QUERY_DIR
+    return sorted(str(p.relative_to(QUERY_DIR).with_suffix("")) for p in base.rglob("*.rq"))
+
+
+def _check(query: NamedQuery, bindings: dict[str, Node]) -> None:
+    unknown = set(bindings) - set(query.params)
+    if unknown:
+        raise TypeError(f"{query.name} takes no parameter {sorted(unknown)}")
+
+
+def select(store: Store, name: str, **bindings: Node) -> Rows:
+    """Run the named SELECT query on ``store`` with ``bindings``."""
+    query = get(name)
+    _check(query, bindings)
+    return store.select(query.sparql, bindings)
+
+
+def ask(store: Store, name: str, **bindings: Node) -> bool:
+    """Run the named ASK query on ``store``."""
+    query = get(name)
+    _check(query, bindings)
+    return store.ask(query.sparql, bindings)
+
+
+def construct(store: Store, name: str, **bindings: Node):
+    """Run the named CONSTRUCT query on ``store``."""
+    query = get(name)
+    _check(query, bindings)
+    return store.construct(query.sparql, bindings)

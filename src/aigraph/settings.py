@@ -1,0 +1,102 @@
+"""Declare every setting once, with its default and help, overridable by AIGRAPH_* variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: The repository root: ``ontology/``, ``data/`` and ``web/`` sit beside ``src/``.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default value and the help text shown in docs/settings.md."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ontology_dir", str(PROJECT_ROOT / "ontology"),
+            "Folder holding aigraph.ttl (the vocabulary) and shapes.ttl (the SHACL shapes)."),
+    Setting("data_dir", str(PROJECT_ROOT / "data"),
+            "Folder of curated Turtle files; every *.ttl file in it is loaded."),
+    Setting("store", "",
+            "Where queries run: empty for the embedded store built from ontology_dir and "
+            "data_dir, or the http(s) URL of a SPARQL 1.1 query endpoint."),
+    Setting("update_url", "",
+            "SPARQL 1.1 Update URL of the remote store, when it differs from the query URL."),
+    Setting("query_time_limit", 10.0,
+            "Seconds a user SPARQL query may run before it is stopped."),
+    Setting("max_rows", 10000,
+            "Most result rows a user query returns; longer results are cut and flagged as truncated."),
+    Setting("max_query_bytes", 100_000,
+            "Largest SPARQL query text accepted, in bytes."),
+    Setting("query_workers", 2,
+            "Worker processes that run user SPARQL queries."),
+    Setting("default_language", "en",
+            "Language used when neither ?lang, the cookie nor Accept-Language chooses one (en or it)."),
+    Setting("base_url", "https://w3id.org/aigraph/",
+            "Public base of the entity IRIs; entity pages answer for {base_url}id/{slug}."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, raw: str) -> Any:
+    """Turn an environment string into the type of the setting's default."""
+    kind = type(setting.default)
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(raw)
+    if kind is float:
+        return float(raw)
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force: defaults, then AIGRAPH_* variables, then explicit overrides."""
+
+    ontology_dir: str
+    data_dir: str
+    store: str
+    update_url: str
+    query_time_limit: float
+    max_rows: int
+    max_query_bytes: int
+    query_workers: int
+    default_language: str
+    base_url: str
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None,
+             environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from defaults, the environment and ``overrides`` (highest wins)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            value = setting.default
+            raw = environ.get("AIGRAPH_" + setting.name.upper())
+            if raw is not None:
+                value = _coerce(setting, raw)
+            values[setting.name] = value
+        for key, value in (overrides or {}).items():
+            if key not in _BY_NAME:
+                raise KeyError(f"unknown setting {key!r}")
+            values[key] = value
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+
+assert {f.name for f in dataclasses.fields(Settings)} == set(_BY_NAME), "Settings out of sync"
