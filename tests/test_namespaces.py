@@ -1,0 +1,47 @@
+"""The closed AIG namespace stays in sync with ontology/aigraph.ttl; slugs map to IRIs."""
+
+import pytest
+import rdflib
+
+from aigraph.namespaces import AIG, VOCAB, compact, entity_iri, is_slug, slug_of
+from aigraph.settings import PROJECT_ROOT
+
+
+def _ontology_terms() -> set[str]:
+    graph = rdflib.Graph().parse(PROJECT_ROOT / "ontology" / "aigraph.ttl")
+    return {str(s)[len(VOCAB):] for s in graph.subjects() if str(s).startswith(VOCAB)}
+
+
+def test_namespace_matches_ontology():
+    declared = set(AIG.__annotations__)
+    assert declared == _ontology_terms()
+
+
+def test_every_ontology_term_has_labels_in_both_languages():
+    graph = rdflib.Graph().parse(PROJECT_ROOT / "ontology" / "aigraph.ttl")
+    for name in _ontology_terms():
+        langs = {o.language for o in graph.objects(AIG[name], rdflib.RDFS.label)}
+        assert {"en", "it"} <= langs, name
+
+
+def test_typo_raises():
+    with pytest.raises(AttributeError):
+        AIG.Milestne  # noqa: B018
+
+
+@pytest.mark.parametrize("slug", ["mistral-7b", "deepseek-r1", "01-ai", "gpt-3-5"])
+def test_valid_slugs_round_trip(slug):
+    assert slug_of(entity_iri(slug)) == slug
+
+
+@pytest.mark.parametrize("slug", ["Mistral", "a--b", "-a", "a-", "a_b", "", "é", "a/b", "a" * 101])
+def test_invalid_slugs_are_refused(slug):
+    assert not is_slug(slug)
+    with pytest.raises(ValueError):
+        entity_iri(slug)
+
+
+def test_compact_uses_known_prefixes():
+    assert compact(AIG.date) == "aig:date"
+    assert compact("https://w3id.org/aigraph/id/gemma") == "id:gemma"
+    assert compact("http://example.org/x") == "http://example.org/x"
