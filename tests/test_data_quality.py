@@ -16,7 +16,7 @@ EARLIEST = datetime.date(1900, 1, 1)
 
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "", text)
+    return re.sub(r"[^a-z0-9+]+", "", text)
 
 
 @pytest.fixture(scope="module")
