@@ -1,0 +1,203 @@
+"""Write the curated data files: the one module that writes under ``data/``.
+
+Files are written in a canonical Turtle layout so that a change reads well in a git diff:
+one block per entity, label and description first, then the class's own properties in a
+fixed order, objects sorted; milestones in date order, everything else by slug. Every write
+validates first (the caller passes a validator), goes to a temporary file in the same folder,
+is flushed to disk, then atomically replaces the target.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import rdflib
+from rdflib import RDF, BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS, XSD
+
+from aigraph.namespaces import AIG, ID_BASE, PREFIXES
+
+#: The files entities go to, by class, and the file for anything else.
+FILE_FOR_CLASS = {
+    AIG.Milestone: "milestones.ttl",
+    AIG.Model: "models.ttl",
+    AIG.Organization: "organizations.ttl",
+    AIG.License: "licenses.ttl",
+    AIG.ReadingPath: "paths.ttl",
+}
+OTHER_FILE = "other.ttl"
+
+FILE_HEADERS = {
+    "milestones.ttl": "Milestones of AI history, in date order.",
+    "models.ttl": "AI models and model families, by slug.",
+    "organizations.ttl": "Organizations: labs, companies, universities, collectives, public bodies.",
+    "licenses.ttl": "Licenses under which model weights and code are released.",
+    "paths.ttl": "Reading paths: membership rules, ordering and per-step notes.",
+    OTHER_FILE: "Other curated statements.",
+}
+
+_FIRST = [RDF.type, RDFS.label, SKOS.altLabel, DCTERMS.description]
+_LAST = [DCTERMS.source, OWL.sameAs, AIG.lastReviewed]
+_ORDER = {
+    AIG.Milestone: [AIG.date, AIG.datePrecision, AIG.category, AIG.importance, AIG.involves,
+                    AIG.buildsOn],
+    AIG.Model: [AIG.developedBy, AIG.releaseDate, AIG.datePrecision, AIG.license,
+                AIG.parameterCount, AIG.activeParameterCount, AIG.openWeights, AIG.basedOn,
+                AIG.category],
+    AIG.Organization: [AIG.organizationType, AIG.country, AIG.foundingYear],
+    AIG.License: [AIG.spdxId, AIG.permitsCommercialUse, AIG.osiApproved],
+    AIG.ReadingPath: [AIG.tagline, AIG.audience, AIG.memberCategory, AIG.minImportance,
+                      AIG.requiresOpenWeights, AIG.memberInvolves, AIG.fromDate, AIG.toDate,
+                      AIG.includes, AIG.excludes, AIG.ordering, AIG.stepNote],
+    AIG.PathNote: [AIG.milestone, AIG.note],
+}
+
+
+def _prefixes_in_use() -> list[tuple[str, str]]:
+    wanted = ["aig", "id", "rdfs", "skos", "dcterms", "owl", "foaf", "xsd"]
+    return [(p, PREFIXES[p]) for p in wanted]
+
+
+def _iri(term: URIRef) -> str:
+    text = str(term)
+    for prefix, base in _prefixes_in_use():
+        local = text[len(base):]
+        if text.startswith(base) and local and all(c.isalnum() or c in "-_" for c in local) \
+                and not local.startswith("-"):
+            return f"{prefix}:{local}"
+    return f"<{text}>"
+
+
+def _literal(term: Literal) -> str:
+    if term.datatype == XSD.integer:
+        return str(int(term))
+    if term.datatype == XSD.boolean:
+        return "true" if term.toPython() else "false"
+    body = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = f'"{body}"'
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype is not None and term.datatype != XSD.string:
+        return f"{text}^^{_iri(term.datatype)}"
+    return text
+
+
+def _object_key(term) -> tuple:
+    if isinstance(term, Literal):
+        return (1, {"en": 0, "it": 1}.get(term.language or "", 2), str(term))
+    return (0, 0, str(term))
+
+
+def _predicate_order(graph: rdflib.Graph, subject) -> list[URIRef]:
+    classes = list(graph.objects(subject, RDF.type))
+    own = next((_ORDER[c] for c in classes if c in _ORDER), [])
+    present = set(graph.predicates(subject))
+    head = [p for p in _FIRST + own if p in present]
+    tail = [p for p in _LAST if p in present and p not in head]
+    middle = sorted(present - set(head) - set(tail), key=str)
+    return head + middle + tail
+
+
+def _render(graph: rdflib.Graph, subject, indent: int) -> list[str]:
+    """Render the predicate-object list of ``subject`` as lines (no subject, no final dot)."""
+    pad = " " * indent
+    lines = []
+    for predicate in _predicate_order(graph, subject):
+        objects = sorted(graph.objects(subject, predicate), key=_object_key)
+        name = "a" if predicate == RDF.type else _iri(predicate)
+        rendered = []
+        for obj in objects:
+            if isinstance(obj, BNode):
+                inner = _render(graph, obj, indent + 8)
+                rendered.append("[\n" + " ;\n".join(inner) + f"\n{pad}    ]")
+            elif isinstance(obj, Literal):
+                rendered.append(_literal(obj))
+            else:
+                rendered.append(_iri(obj))
+        joiner = " , " if all(len(r) < 40 for r in rendered) else f" ,\n{pad}    "
+        lines.append(f"{pad}{name} " + joiner.join(rendered))
+    return lines
+
+
+def _sort_key(graph: rdflib.Graph, subject) -> tuple:
+    date = graph.value(subject, AIG.date)
+    return (str(date) if date is not None else "", str(subject))
+
+
+def serialize(graph: rdflib.Graph, subjects: Iterable, header: str = "") -> str:
+    """Render ``subjects`` of ``graph`` (IRIs; blank nodes are inlined) as canonical Turtle."""
+    out = []
+    if header:
+        out.append(f"# {header}")
+    out += [f"@prefix {p}: <{b}> ." for p, b in _prefixes_in_use()]
+    for subject in sorted(subjects, key=lambda s: _sort_key(graph, s)):
+        lines = _render(graph, subject, 4)
+        out.append("")
+        out.append(_iri(subject) + "\n" + " ;\n".join(lines) + " .")
+    return "\n".join(out) + "\n"
+
+
+def split_by_file(graph: rdflib.Graph) -> dict[str, list]:
+    """Assign every named subject of ``graph`` to its data file by class."""
+    files: dict[str, list] = {}
+    for subject in set(graph.subjects()):
+        if isinstance(subject, BNode):
+            continue
+        classes = set(graph.objects(subject, RDF.type))
+        name = next((f for c, f in FILE_FOR_CLASS.items() if c in classes), OTHER_FILE)
+        files.setdefault(name, []).append(subject)
+    return files
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a flushed temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    # Make the rename itself durable.
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def canonical_files(graph: rdflib.Graph) -> dict[str, str]:
+    """Return the canonical text of every data file for ``graph``, by file name."""
+    return {name: serialize(graph, subjects, FILE_HEADERS.get(name, ""))
+            for name, subjects in split_by_file(graph).items()}
+
+
+def write_data(graph: rdflib.Graph, data_dir: Path,
+               check: Callable[[rdflib.Graph], None] | None = None) -> list[Path]:
+    """Write ``graph`` as the canonical set of data files, after ``check`` accepts it.
+
+    ``check`` raises to refuse the graph; nothing is written then. Files of the data folder
+    that the new layout no longer uses are removed only after every new file is in place.
+    """
+    if check is not None:
+        check(graph)
+    written = []
+    for name, text in sorted(canonical_files(graph).items()):
+        path = data_dir / name
+        atomic_write(path, text)
+        written.append(path)
+    for stale in sorted(set(data_dir.glob("*.ttl")) - set(written)):
+        stale.unlink()
+    return written
+
+
+def is_entity(term) -> bool:
+    """Tell whether ``term`` is an entity IRI of the graph."""
+    return isinstance(term, URIRef) and str(term).startswith(ID_BASE)
