@@ -88,3 +88,26 @@ def test_stats_counts(env, capsys):
     assert data["Entities per class"]["Model"] == 8
     assert data["Milestones per decade"] == {"2020": 8}
     assert data["Milestones per category"]["Open Source Models"] == 8
+
+
+def test_format_rewrites_fixture_data_canonically_then_check_passes(env, settings, capsys):
+    assert main(["format", "--check"]) == 1
+    assert main(["format"]) == 0
+    assert main(["format", "--check"]) == 0
+    assert "canonical form" in capsys.readouterr().out
+
+
+def test_format_refuses_non_conforming_data_and_writes_nothing(env, settings, data_dir, capsys):
+    broken = data_dir / "small.ttl"
+    text = broken.read_text().replace('aig:importance aig:Landmark ;', '', 1)
+    broken.write_text(text)
+    before = {p.name: p.read_text() for p in data_dir.glob("*.ttl")}
+    assert main(["format"]) == 1
+    assert "nothing written" in capsys.readouterr().err
+    assert {p.name: p.read_text() for p in data_dir.glob("*.ttl")} == before
+
+
+def test_format_reports_parse_errors_with_file_and_line(env, data_dir, capsys):
+    (data_dir / "bad.ttl").write_text("@prefix a: <http://x/> .\na:b a:c .\na:d a:e\n")
+    assert main(["format"]) == 2
+    assert "bad.ttl:" in capsys.readouterr().err

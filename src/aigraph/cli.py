@@ -82,7 +82,9 @@ def cmd_serve(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    from aigraph.validate import ParseError, load_graph, validate
+    from aigraph.pathing import check_paths
+    from aigraph.store import EmbeddedStore
+    from aigraph.validate import ParseError, load_graph, load_shapes, validate
 
     files = [Path(f) for f in args.files] or data_files(settings.ontology_dir, settings.data_dir)
     ontology = Path(settings.ontology_dir) / "aigraph.ttl"
@@ -96,12 +98,61 @@ def cmd_validate(args, settings: Settings) -> int:
     except OSError as error:
         print(f"cannot read: {error}", file=sys.stderr)
         return 2
-    report = validate(graph)
+    report = validate(graph, shapes=load_shapes(settings.ontology_dir))
+    # Reading paths are rules: what they select is only known by running them on the data.
+    problems = check_paths(EmbeddedStore.from_files(files))
+    path_errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        data = report.to_json()
+        data["paths"] = [{"path": p.path, "severity": p.severity, "code": p.code,
+                          "message": p.message(args.lang), "focus": list(p.focus)}
+                         for p in problems]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         print(report.format_text(lang=args.lang))
-    return 0 if report.conforms else 1
+        if problems:
+            title = "Percorsi di lettura" if args.lang == "it" else "Reading paths"
+            print(f"\n{title}:")
+            for problem in problems:
+                print(f"  [{problem.severity}] {problem.message(args.lang)}")
+    return 0 if report.conforms and not path_errors else 1
+
+
+def cmd_format(args, settings: Settings) -> int:
+    from aigraph.datafile import canonical_files, write_data
+    from aigraph.validate import ParseError, load_graph, load_ontology, load_shapes, validate
+
+    data_dir = Path(settings.data_dir)
+    try:
+        graph = load_graph(sorted(data_dir.glob("*.ttl")))
+    except ParseError as error:
+        print(f"parse error: {error}", file=sys.stderr)
+        return 2
+    if args.check:
+        wanted = canonical_files(graph)
+        present = {p.name: p.read_text(encoding="utf-8") for p in data_dir.glob("*.ttl")}
+        if present == wanted:
+            print("data files are in canonical form")
+            return 0
+        changed = sorted(set(wanted) ^ set(present)
+                         | {n for n in wanted if present.get(n) != wanted[n]})
+        print("not in canonical form (run `aigraph format`): " + ", ".join(changed))
+        return 1
+
+    def conforming(data):
+        ontology = load_ontology(settings.ontology_dir)
+        report = validate(data + ontology, shapes=load_shapes(settings.ontology_dir),
+                          ontology=ontology)
+        if not report.conforms:
+            raise ValueError(report.format_text())
+
+    try:
+        written = write_data(graph, data_dir, check=conforming)
+    except ValueError as error:
+        print(f"nothing written: the data does not conform\n{error}", file=sys.stderr)
+        return 1
+    print("wrote " + ", ".join(p.name for p in written))
+    return 0
 
 
 def cmd_query(args, settings: Settings) -> int:
@@ -176,6 +227,36 @@ def cmd_stats(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_path(args, settings: Settings) -> int:
+    from aigraph import pathing
+
+    chosen = [bool(args.slug), bool(args.lineage), bool(args.next),
+              bool(args.source or args.target)]
+    if sum(chosen) != 1 or bool(args.source) != bool(args.target):
+        print("give one of: a path SLUG, --lineage ID, --next ID, or --from ID --to ID",
+              file=sys.stderr)
+        return 2
+    if args.limit is not None and args.limit < 1 or args.depth is not None and args.depth < 0:
+        print("--limit must be at least 1 and --depth at least 0", file=sys.stderr)
+        return 2
+    store = _store(settings, args.store)
+    if args.slug:
+        path = pathing.reading_path(store, args.slug, args.lang)
+    elif args.lineage:
+        path = pathing.lineage_path(store, args.lineage, args.lang, args.limit, args.depth)
+    elif args.next:
+        path = pathing.next_path(store, args.next, args.lang, args.limit, args.depth)
+    else:
+        path = pathing.between_path(store, args.source, args.target, args.lang)
+    if args.format == "json":
+        print(json.dumps(pathing.to_json(path), indent=2, ensure_ascii=False))
+    elif args.format == "ttl":
+        sys.stdout.write(pathing.format_ttl(path))
+    else:
+        sys.stdout.write(pathing.format_text(path))
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "it"), default="en")
     p.set_defaults(func=cmd_validate)
 
+    p = sub.add_parser("format", help="rewrite data/ in the canonical, reviewable layout")
+    p.add_argument("--check", action="store_true",
+                   help="only report whether the files are already canonical (exit 1 if not)")
+    p.set_defaults(func=cmd_format)
+
     p = sub.add_parser("query", help="run a SPARQL query against the graph")
     p.add_argument("query", nargs="?", help="the SPARQL query text")
     p.add_argument("--file", "-f", help="read the query from this file")
@@ -218,6 +304,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser(
+        "path", help="show a reading path, or a path generated from the graph",
+        description="Show the reading path SLUG, what led to an entity (--lineage), what came "
+                    "after it (--next), or a chain linking two entities (--from, --to).")
+    p.add_argument("slug", nargs="?", help="the slug of a reading path")
+    p.add_argument("--lineage", metavar="ID", help="what led to this milestone, model or "
+                                                   "organization")
+    p.add_argument("--next", metavar="ID", help="what came after this entity")
+    p.add_argument("--from", dest="source", metavar="ID", help="start of a chain (with --to)")
+    p.add_argument("--to", dest="target", metavar="ID", help="end of a chain (with --from)")
+    p.add_argument("--limit", type=int, default=None,
+                   help="at most this many steps for --lineage and --next")
+    p.add_argument("--depth", type=int, default=None,
+                   help="for --lineage and --next, only what lies within this many "
+                        "dependency links")
+    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
+    p.add_argument("--store", default=None)
+    p.set_defaults(func=cmd_path)
+
     return parser
 
 
@@ -229,6 +335,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args, settings)
     except AigraphError as error:
         print(f"error: {error.message}", file=sys.stderr)
-        return 2 if error.status == 400 else 1
+        return 2 if 400 <= error.status < 500 else 1
     except BrokenPipeError:
         return 0
