@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -330,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
+    # rdflib logs a traceback for each ill-typed literal it parses; the SHACL report already
+    # names those values, so the traceback is noise on a terminal.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     settings = Settings.load()
     try:
         return args.func(args, settings)
