@@ -32,14 +32,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_oxigraph(files: Sequence[Path], location: Path):
+def running_oxigraph(files: Sequence[Path], location: Path, read_only: bool = True):
     """Load ``files`` into a store at ``location`` and serve it; yield the query URL."""
     binary = oxigraph_binary()
     subprocess.run([binary, "load", "--location", str(location), "--file",
                     *map(str, files)], check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [binary, "serve-read-only" if read_only else "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:

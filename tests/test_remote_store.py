@@ -73,9 +73,21 @@ def test_unreachable_endpoint_is_a_store_error():
         RemoteStore(f"http://127.0.0.1:{free_port()}/query", timeout=2).triple_count()
 
 
-def test_version_tracks_content(remote):
-    assert remote.version.startswith("remote-")
-    assert remote.version == remote.version
+def test_version_tracks_content(settings, tmp_path):
+    import urllib.parse
+    import urllib.request
+
+    files = data_files(settings.ontology_dir, settings.data_dir)
+    with running_oxigraph(files, tmp_path / "rw", read_only=False) as url:
+        store = RemoteStore(url, version_ttl=0)
+        before = store.version
+        assert before.startswith("remote-") and store.version == before
+        update = 'INSERT DATA { <https://w3id.org/aigraph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" }'
+        request = urllib.request.Request(
+            url.replace("/query", "/update"), data=urllib.parse.urlencode({"update": update}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        urllib.request.urlopen(request, timeout=10).close()
+        assert store.version != before
 
 
 def test_embedded_and_remote_versions_are_stable(store, settings):

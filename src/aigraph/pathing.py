@@ -276,28 +276,43 @@ def resolve(store: Store, slug: str) -> str:
     raise NotFound(f"no milestone, model or organization named {slug!r}{_suggest(slug, known)}")
 
 
+def _add_fact(facts: _Facts, row: dict) -> None:
+    name, value, term = str(row["field"]), row["value"], row.get("term")
+    lang = getattr(value, "language", None) or "en"
+    if name == "type" and str(value) in _KIND_OF_TYPE:
+        facts.kind = _KIND_OF_TYPE[str(value)]
+    elif name == "label":
+        facts.labels.setdefault(lang, str(value))
+    elif name == "description":
+        facts.descriptions.setdefault(lang, str(value))
+    elif name == "date":
+        facts.date = min(filter(None, [facts.date, str(value)[:10]]))
+    elif name == "importance" and term is not None:
+        facts.importances.setdefault(str(term), {}).setdefault(lang, str(value))
+    elif name == "category" and term is not None:
+        facts.categories.setdefault(str(term), {}).setdefault(lang, str(value))
+
+
+_PREFETCH_BATCH = 400
+
+
+def _prefetch(store: Store, entry: _Entry, iris: Iterable[str]) -> None:
+    """Fetch the facts of every entity in ``iris`` not yet cached, in as few queries as possible."""
+    missing = [iri for iri in dict.fromkeys(iris) if iri not in entry.facts]
+    for start in range(0, len(missing), _PREFETCH_BATCH):
+        batch = missing[start:start + _PREFETCH_BATCH]
+        found = {iri: _Facts() for iri in batch}
+        rows = queries.select_each(store, "paths/step_facts", "entity",
+                                   [URIRef(iri) for iri in batch])
+        for row in rows:
+            _add_fact(found[str(row["entity"])], row)
+        entry.facts.update(found)
+
+
 def _facts(store: Store, entry: _Entry, iri: str) -> _Facts:
-    cached = entry.facts.get(iri)
-    if cached is not None:
-        return cached
-    facts = _Facts()
-    for row in queries.select(store, "paths/step_facts", entity=URIRef(iri)):
-        name, value, term = str(row["field"]), row["value"], row.get("term")
-        lang = getattr(value, "language", None) or "en"
-        if name == "type" and str(value) in _KIND_OF_TYPE:
-            facts.kind = _KIND_OF_TYPE[str(value)]
-        elif name == "label":
-            facts.labels.setdefault(lang, str(value))
-        elif name == "description":
-            facts.descriptions.setdefault(lang, str(value))
-        elif name == "date":
-            facts.date = min(filter(None, [facts.date, str(value)[:10]]))
-        elif name == "importance" and term is not None:
-            facts.importances.setdefault(str(term), {}).setdefault(lang, str(value))
-        elif name == "category" and term is not None:
-            facts.categories.setdefault(str(term), {}).setdefault(lang, str(value))
-    entry.facts[iri] = facts
-    return facts
+    if iri not in entry.facts:
+        _prefetch(store, entry, [iri])
+    return entry.facts[iri]
 
 
 def _term_id(iri: str) -> str:
@@ -428,6 +443,7 @@ def reading_path(store: Store, slug: str, lang: str = "en") -> Path:
     entry = _entry(store)
     steps = paths.order(entry.graph, members(store, slug), found.ordering)
     notes = _notes(store, found.iri)
+    _prefetch(store, entry, [s.iri for s in steps])
     shown = tuple(_path_step(store, entry, s, lang, note=_pick(notes.get(s.iri, {}), lang))
                   for s in steps)
     return Path(
@@ -461,6 +477,8 @@ def list_paths(store: Store, lang: str = "en") -> list[PathSummary]:
 def _generated(store: Store, entry: _Entry, kind: str, subjects: tuple[str, ...],
                walk: paths.Walk, lang: str, total: int | None = None) -> Path:
     texts = TEXTS[lang]
+    _prefetch(store, entry, [str(entity_iri(s)) for s in subjects]
+              + [i for step in walk.steps for i in (step.iri, *_reason_iris(step))])
     names = [_title(store, entry, str(entity_iri(s)), lang) for s in subjects]
     steps = []
     last = len(walk.steps) - 1
@@ -481,6 +499,11 @@ def _generated(store: Store, entry: _Entry, kind: str, subjects: tuple[str, ...]
                 title=texts[kind].format(*names), steps=tuple(steps),
                 message=" ".join(messages) or None, truncated=walk.truncated,
                 subjects=subjects)
+
+
+def _reason_iris(step: Step) -> tuple[str, ...]:
+    reason = step.reason
+    return (reason.subject, reason.object) if reason is not None else ()
 
 
 def _check_bounds(limit: int | None, depth: int | None) -> None:

@@ -12,6 +12,7 @@ embedded store (substitutions) and a remote one (a trailing VALUES block) bind i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from rdflib.term import Node
 
 from aigraph.errors import NotFound
 from aigraph.namespaces import sparql_prologue
-from aigraph.store import Rows, Store
+from aigraph.store import Rows, Store, inline_values
 
 QUERY_DIR = Path(__file__).parent / "queries"
 _HEADER = re.compile(r"^#\s*(\w+):\s*(.*?)\s*$")
@@ -92,6 +93,13 @@ def select(store: Store, name: str, **bindings: Node) -> Rows:
     query = get(name)
     _check(query, bindings)
     return store.select(query.sparql, bindings)
+
+
+def select_each(store: Store, name: str, param: str, terms: Sequence[Node]) -> Rows:
+    """Run the named SELECT once for many values of its parameter ``param``, in one request."""
+    query = get(name)
+    _check(query, {param: None})
+    return store.select(inline_values(query.sparql, param, terms))
 
 
 def ask(store: Store, name: str, **bindings: Node) -> bool:

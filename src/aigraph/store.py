@@ -9,10 +9,12 @@ rdflib graph (SHACL validation, exports), and ``version`` for caches keyed on th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -147,6 +149,20 @@ def bind_values(query: str, bindings: Bindings) -> str:
     return query[:match.end()] + block + query[match.end():]
 
 
+def inline_values(query: str, name: str, terms: Sequence[Node]) -> str:
+    """Bind ``?name`` to each of ``terms`` (one solution per term) through a VALUES block.
+
+    Used where one query answers for many entities at once; each term is escaped by rdflib's
+    N3 writer and the block goes first in the outermost WHERE group, as in ``bind_values``.
+    """
+    rows = " ".join(term.n3() for term in terms)
+    block = f" VALUES ?{name} {{ {rows} }} "
+    match = _WHERE_OPEN.search(query)
+    if match is None:
+        return query + "\n" + block
+    return query[:match.end()] + block + query[match.end():]
+
+
 # --- the interface -------------------------------------------------------------------------
 
 class Store(ABC):
@@ -186,6 +202,10 @@ class Store(ABC):
     def export(self, media_type: str) -> bytes:
         """Serialise the whole graph as ``media_type`` (one of GRAPH_FORMATS)."""
         return self.serialize_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", media_type)
+
+    def query_capped(self, query: str, media_type: str, max_rows: int) -> Serialized:
+        """Run a user query and serialise at most ``max_rows`` rows of it as ``media_type``."""
+        raise NotImplementedError
 
     def close(self) -> None:
         """Release what the store holds."""
@@ -275,6 +295,9 @@ class EmbeddedStore(Store):
         result = self._query(query, None)
         return serialize_result(result, media_type)
 
+    def query_capped(self, query: str, media_type: str, max_rows: int) -> Serialized:
+        return serialize_capped(self._query(query, None), media_type, max_rows)
+
     def graph(self) -> rdflib.Graph:
         # rdflib parses the same files: pyshacl is many times faster on rdflib's memory store.
         with self._graph_lock:
@@ -321,6 +344,102 @@ def serialize_result(result, media_type: str) -> bytes:
     return result.serialize(format=fmt)
 
 
+# --- capped serialisation of user queries ---------------------------------------------------
+
+_PLAIN_DATATYPES = {
+    "http://www.w3.org/2001/XMLSchema#string",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString",
+}
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """Serialised query results: bytes, media type, rows kept (None for ASK), whether cut."""
+
+    body: bytes
+    media_type: str
+    rows: int | None = None
+    truncated: bool = False
+
+
+def _term_json(term) -> dict:
+    """Encode one pyoxigraph term as SPARQL 1.1 (and 1.2) JSON results do."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        encoded = {"type": "literal", "value": term.value}
+        if term.language:
+            encoded["xml:lang"] = term.language
+            if term.direction is not None:
+                encoded["its:dir"] = str(term.direction)
+        elif term.datatype.value not in _PLAIN_DATATYPES:
+            encoded["datatype"] = term.datatype.value
+        return encoded
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                            "predicate": _term_json(term.predicate),
+                                            "object": _term_json(term.object)}}
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _solutions_json(variables: Sequence[str], solutions) -> bytes:
+    bindings = []
+    for solution in solutions:
+        row = {}
+        for name in variables:
+            value = solution[name]
+            if value is not None:
+                row[name] = _term_json(value)
+        bindings.append(row)
+    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def serialize_capped(result, media_type: str, max_rows: int) -> Serialized:
+    """Serialise at most ``max_rows`` rows of a result: solutions, a boolean, triples or quads.
+
+    Only ``max_rows + 1`` rows are read, to learn whether the result was cut. pyoxigraph cannot
+    serialise part of a result, so the kept solutions are written as SPARQL JSON here and, for
+    the other formats, read back and written again by pyoxigraph's own serialisers.
+    """
+    if isinstance(result, ox.QueryBoolean):
+        return Serialized(serialize_result(result, media_type), media_type)
+    if isinstance(result, ox.QuerySolutions):
+        fmt = RESULT_FORMATS.get(media_type)
+        if fmt is None:
+            raise ValueError(f"{media_type} cannot carry query results")
+        variables = [v.value for v in result.variables]
+        solutions = list(itertools.islice(result, max_rows + 1))
+        body = _solutions_json(variables, solutions[:max_rows])
+        if fmt != ox.QueryResultsFormat.JSON:
+            body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON
+                                          ).serialize(format=fmt)
+        return Serialized(body, media_type, min(len(solutions), max_rows),
+                          len(solutions) > max_rows)
+    fmt = GRAPH_FORMATS.get(media_type)
+    if fmt is None:
+        raise ValueError(f"{media_type} cannot carry a graph")
+    triples = [t.triple if isinstance(t, ox.Quad) else t
+               for t in itertools.islice(result, max_rows + 1)]
+    prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
+    body = ox.serialize(triples[:max_rows], format=fmt, prefixes=prefixes)
+    return Serialized(body, media_type, min(len(triples), max_rows), len(triples) > max_rows)
+
+
+def parse_results(data: bytes, media_type: str):
+    """Read serialised results (SPARQL results or a graph) back into an iterable result."""
+    try:
+        if media_type in RESULT_FORMATS:
+            return ox.parse_query_results(data, format=RESULT_FORMATS[media_type])
+        # Parse eagerly so that a malformed graph fails here, not while serialising.
+        return list(ox.parse(data, format=GRAPH_FORMATS[media_type]))
+    except (SyntaxError, ValueError) as error:
+        raise StoreError(f"the store sent unreadable {media_type}: {error}") from error
+
+
 def _new_graph() -> rdflib.Graph:
     graph = rdflib.Graph()
     for prefix, base in PREFIXES.items():
@@ -335,12 +454,16 @@ class RemoteStore(Store):
 
     kind = "remote"
 
-    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 30.0):
+    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 30.0,
+                 version_ttl: float = 5.0):
         if not query_url.startswith(("http://", "https://")):
             raise StoreError(f"not an http(s) URL: {query_url}")
         self.query_url = query_url
         self.update_url = update_url or None
         self.timeout = timeout
+        self.version_ttl = version_ttl
+        self._version: tuple[float, str] | None = None
+        self._version_lock = threading.Lock()
 
     def _post(self, query: str, accept: str) -> bytes:
         body = urllib.parse.urlencode({"query": query}).encode()
@@ -381,6 +504,14 @@ class RemoteStore(Store):
     def serialize_query(self, query: str, media_type: str) -> bytes:
         return self._post(query, media_type)
 
+    def query_capped(self, query: str, media_type: str, max_rows: int) -> Serialized:
+        # Ask for formats pyoxigraph reads back, so rows are counted and cut here whatever the
+        # endpoint's own limits; ASK answers come as SPARQL JSON too.
+        source = ("application/sparql-results+json" if media_type in RESULT_FORMATS
+                  else "application/n-triples")
+        result = parse_results(self._post(query, source), source)
+        return serialize_capped(result, media_type, max_rows)
+
     def graph(self) -> rdflib.Graph:
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
@@ -391,11 +522,19 @@ class RemoteStore(Store):
     @property
     def version(self) -> str:
         # A remote store can change under us; the triple count and a content sample catch the
-        # common cases (load, delete) without transferring the graph.
-        rows = self.select("SELECT (COUNT(*) AS ?n) (MAX(STR(?o)) AS ?m) WHERE { ?s ?p ?o }")
-        row = rows.rows[0] if rows.rows else {}
-        text = f"{row.get('n')}|{row.get('m')}"
-        return "remote-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+        # common cases (load, delete) without transferring the graph. The answer is reused for
+        # version_ttl seconds so that a page does not pay a full scan per cache lookup.
+        with self._version_lock:
+            now = time.monotonic()
+            if self._version is not None and now - self._version[0] < self.version_ttl:
+                return self._version[1]
+            rows = self.select("SELECT (COUNT(*) AS ?n) (MAX(STR(?o)) AS ?m) "
+                               "WHERE { ?s ?p ?o }")
+            row = rows.rows[0] if rows.rows else {}
+            text = f"{row.get('n')}|{row.get('m')}"
+            version = "remote-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+            self._version = (now, version)
+            return version
 
 
 def open_store(spec: str, *, ontology_dir: str, data_dir: str, update_url: str = "",
