@@ -21,6 +21,13 @@ from aigraph.namespaces import sparql_prologue
 
 DEFAULT_MAX_BYTES = 100_000
 
+#: The refusal of every update, however it arrives (update text, ``update=``, sparql-update).
+UPDATE_REFUSED = ("anonymous updates are refused: this endpoint is read-only "
+                  "(INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, ... are not accepted)")
+
+#: What may sit between ``<`` and ``>`` in a BASE line: an absolute IRI, nothing that ends it.
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
+
 _FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -62,22 +69,27 @@ def _syntax_message(error: ParseException, text: str, skip_lines: int) -> str:
     return f"SPARQL syntax error at {where}: the query ends too early"
 
 
-def check_query(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> CheckedQuery:
-    """Return the checked query, or raise QuerySyntaxError / QueryRejected saying why not."""
+def check_query(text: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                base: str | None = None) -> CheckedQuery:
+    """Return the checked query, or raise QuerySyntaxError / QueryRejected saying why not.
+
+    ``base`` (for example the endpoint's URL) resolves relative IRIs unless the query sets its
+    own BASE.
+    """
+    if base is not None and not ABSOLUTE_IRI.fullmatch(base):
+        raise ValueError(f"not an absolute IRI: {base!r}")
     if len(text.encode("utf-8")) > max_bytes:
         raise QueryRejected(f"the query is longer than {max_bytes} bytes")
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
     # The project's prefixes are predeclared; a query's own PREFIX lines come later and win.
-    prologue = sparql_prologue()
+    prologue = (f"BASE <{base}>\n" if base else "") + sparql_prologue()
     full = prologue + text
     try:
         parsed = parseQuery(full)
     except ParseException as error:
         if _is_update(text):
-            raise QueryRejected(
-                "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
-                "CREATE, DROP, ...) are refused") from None
+            raise QueryRejected(UPDATE_REFUSED, status=403) from None
         raise QuerySyntaxError(_syntax_message(error, full, prologue.count("\n"))) from None
     except Exception as error:  # rdflib raises plain exceptions for some semantic errors
         raise QuerySyntaxError(f"SPARQL error: {error}") from None

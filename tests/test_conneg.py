@@ -1,0 +1,107 @@
+"""Content negotiation: Accept parsing, q-values, wildcards, aliases, defaults and ?format=."""
+
+import pytest
+
+from aigraph.conneg import (
+    GRAPH_OFFERS,
+    RESULT_OFFERS,
+    Choice,
+    choose,
+    negotiate,
+    parse_accept,
+    wants_json,
+)
+from aigraph.errors import BadRequest
+
+JSON = "application/sparql-results+json"
+XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+TURTLE = "text/turtle"
+NT = "application/n-triples"
+RDFXML = "application/rdf+xml"
+JSONLD = "application/ld+json"
+
+
+@pytest.mark.parametrize("accept, results, graph", [
+    (None, JSON, TURTLE),
+    ("", JSON, TURTLE),
+    ("*/*", JSON, TURTLE),
+    (XML, XML, None),
+    (f"{CSV};q=0.5, {XML}", XML, None),
+    (f"{CSV};q=0.9, {TSV}", TSV, None),
+    ("text/*", CSV, TURTLE),
+    ("text/*;q=0.5, */*;q=0.1", CSV, TURTLE),
+    (f"{TURTLE}, */*;q=0.1", JSON, TURTLE),
+    (f"{NT}, {RDFXML};q=0.9", None, NT),
+    (f"{RDFXML}, {XML}", XML, RDFXML),
+    ("application/json", JSON, JSONLD),
+    (f"{JSON};q=0, */*", XML, TURTLE),
+    ("image/png", None, None),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", JSON, TURTLE),
+    ("TEXT/CSV", CSV, None),
+    ("garbage, text/csv", CSV, None),
+    ("text/csv;q=abc, application/sparql-results+xml;q=0.1", XML, None),
+])
+def test_negotiate_results_and_graphs(accept, results, graph):
+    assert negotiate(accept, RESULT_OFFERS) == results
+    assert negotiate(accept, GRAPH_OFFERS) == graph
+
+
+def test_more_specific_range_sets_the_quality():
+    # text/csv;q=0 excludes CSV even though text/* accepts text types.
+    assert negotiate("text/*, text/csv;q=0", RESULT_OFFERS) == TSV
+
+
+def test_parse_accept_clamps_and_skips():
+    ranges = parse_accept("text/csv;q=2, */x, nonsense, application/json;level=1;q=0.3")
+    assert [(r.type, r.subtype, r.q) for r in ranges] == [
+        ("text", "csv", 1.0), ("application", "json", 0.3)]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("json", Choice(JSON, JSONLD)),
+    ("xml", Choice(XML, RDFXML)),
+    ("csv", Choice(CSV, None)),
+    ("tsv", Choice(TSV, None)),
+    ("ttl", Choice(None, TURTLE)),
+    ("nt", Choice(None, NT)),
+    ("rdf", Choice(None, RDFXML)),
+    ("jsonld", Choice(None, JSONLD)),
+    ("JSON", Choice(JSON, JSONLD)),
+    # what SPARQLWrapper sends
+    ("turtle", Choice(None, TURTLE)),
+    ("n3", Choice(None, TURTLE)),
+    ("rdf+xml", Choice(None, RDFXML)),
+    ("json-ld", Choice(None, JSONLD)),
+    ("text/tab-separated-values", Choice(TSV, None)),
+    ("application/rdf+xml", Choice(None, RDFXML)),
+    ("application/ld+json", Choice(None, JSONLD)),
+    ("application/sparql-results+xml", Choice(XML, RDFXML)),
+])
+def test_format_overrides_accept(name, expected):
+    assert choose("image/png", name) == expected
+
+
+def test_unknown_format_is_a_bad_request():
+    with pytest.raises(BadRequest, match="unknown format 'yaml'"):
+        choose(None, "yaml")
+
+
+def test_choice_any():
+    assert not Choice(None, None).any
+    assert Choice(None, TURTLE).any
+
+
+@pytest.mark.parametrize("accept, format_name, expected", [
+    (None, None, False),
+    ("*/*", None, False),
+    ("application/json", None, True),
+    (JSON, None, True),
+    (f"text/plain, {JSON};q=0.5", None, False),
+    (TURTLE, None, False),
+    (None, "json", True),
+    ("application/json", "csv", False),
+])
+def test_wants_json(accept, format_name, expected):
+    assert wants_json(accept, format_name) is expected

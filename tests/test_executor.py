@@ -1,0 +1,294 @@
+"""The executor: worker processes, time limit, row cap, serialisation and clean shutdown."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from aigraph.conneg import NotAcceptable
+from aigraph.errors import AigraphError, QueryRejected, QuerySyntaxError, QueryTimeout, StoreError
+from aigraph.executor import Executor, sweep_stale_copies
+from aigraph.namespaces import sparql_prologue
+from aigraph.store import EmbeddedStore, serialize_capped
+
+JSON = "application/sparql-results+json"
+XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+TURTLE = "text/turtle"
+NT = "application/n-triples"
+CROSS_PRODUCT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+                 "?j ?k ?l }")
+LABELS = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s ?label"
+
+
+@pytest.fixture
+def executor(settings, store):
+    """An executor over the fixture store with a short time limit."""
+    with Executor(settings.replace(query_time_limit=1.0), store) as executor:
+        yield executor
+
+
+def wait_until(condition, limit=60.0):
+    """Wait for ``condition()`` to hold; fail (not flake) only when it never does."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.01)
+
+
+def test_starts_on_first_use(executor):
+    assert not executor.started
+    executor.run("ASK {}", JSON, None)
+    assert executor.started
+    assert len(executor.worker_pids()) == 2
+
+
+@pytest.mark.parametrize("media_type", [JSON, XML, CSV, TSV])
+def test_results_match_pyoxigraph_byte_for_byte(executor, store, media_type):
+    # Below the cap the worker's rebuilt serialisation equals pyoxigraph's own.
+    query = sparql_prologue() + LABELS
+    outcome = executor.run(LABELS, media_type, None)
+    assert outcome.body == store.serialize_query(query, media_type)
+    assert outcome.media_type == media_type
+    assert outcome.form == "SELECT"
+    assert outcome.truncated is False
+    assert outcome.rows == len(store.select(query))
+
+
+@pytest.mark.parametrize("media_type", [TURTLE, NT, "application/rdf+xml", "application/ld+json"])
+def test_graphs_match_the_store(executor, store, media_type):
+    query = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }"
+    outcome = executor.run(query, None, media_type)
+    expected = store.construct(sparql_prologue() + query)
+    graph = rdflib.Graph().parse(data=outcome.body, format={
+        TURTLE: "turtle", NT: "nt", "application/rdf+xml": "xml",
+        "application/ld+json": "json-ld"}[media_type])
+    assert isomorphic(graph, expected)
+    assert outcome.rows == len(expected)
+    assert outcome.form == "CONSTRUCT"
+
+
+def test_ask(executor):
+    outcome = executor.run("ASK { ?s a aig:Milestone }", JSON, TURTLE)
+    assert json.loads(outcome.body) == {"head": {}, "boolean": True}
+    assert outcome.rows is None
+    assert outcome.truncated is False
+
+
+def test_rows_are_capped_and_flagged(settings, store):
+    with Executor(settings.replace(max_rows=3), store) as executor:
+        outcome = executor.run(LABELS, JSON, None)
+        assert outcome.truncated is True
+        assert outcome.rows == 3
+        assert len(json.loads(outcome.body)["results"]["bindings"]) == 3
+        csv_outcome = executor.run(LABELS, CSV, None)
+        assert csv_outcome.body.count(b"\r\n") == 4  # header + 3 rows
+        graph = executor.run("CONSTRUCT WHERE { ?s ?p ?o }", None, NT)
+        assert graph.truncated is True
+        assert graph.body.count(b"\n") == 3
+        exact = executor.run("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }", JSON, None)
+        assert (exact.rows, exact.truncated) == (3, False)
+
+
+@pytest.mark.parametrize("query, error, status, message", [
+    ("ASK {", QuerySyntaxError, 400, "line 1, column 6"),
+    ("CLEAR ALL", QueryRejected, 403, "anonymous updates are refused"),
+    ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", QueryRejected, 400, "SERVICE"),
+    ("SELECT * FROM <http://x/> { ?s ?p ?o }", QueryRejected, 400, "FROM"),
+    ("DESCRIBE <http://x/>", NotAcceptable, 406, "DESCRIBE queries return a graph"),
+])
+def test_errors_come_back_with_their_kind_and_status(executor, query, error, status, message):
+    with pytest.raises(error, match=message) as info:
+        executor.run(query, JSON, None)
+    assert info.value.status == status
+
+
+def test_guard_size_cap_applies_in_the_worker(settings, store):
+    with Executor(settings.replace(max_query_bytes=20), store) as executor:
+        with pytest.raises(QueryRejected, match="longer than 20 bytes"):
+            executor.run("SELECT * WHERE { ?s ?p ?o }", JSON, None)
+
+
+def test_relative_iris_resolve_against_the_base(executor):
+    outcome = executor.run("CONSTRUCT { <s> <p> 1 } WHERE {}", None, NT,
+                           base="http://localhost/sparql")
+    assert outcome.body.startswith(b"<http://localhost/s> <http://localhost/p> ")
+
+
+def test_timeout_kills_and_replaces_the_worker_while_others_answer(executor):
+    executor.start()
+    before = set(executor.worker_pids())
+    failures = []
+
+    def slow():
+        try:
+            executor.run(CROSS_PRODUCT, JSON, None)
+        except QueryTimeout as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    wait_until(lambda: executor.idle_workers < 2)
+    # Meanwhile the other worker answers.
+    assert json.loads(executor.run("ASK {}", JSON, None).body)["boolean"] is True
+    thread.join()
+    assert len(failures) == 1
+    assert failures[0].status == 503
+    assert failures[0].message == "the query was stopped after 1 s"
+    after = set(executor.worker_pids())
+    assert len(after) == 2
+    assert len(before - after) == 1  # exactly one worker was replaced
+    assert json.loads(executor.run("ASK {}", JSON, None).body)["boolean"] is True
+
+
+def test_a_query_slow_to_parse_is_stopped_too(executor):
+    # rdflib's parser needs many seconds for this 60 KB query; in the web process it would
+    # hold the GIL. In a worker it is just another query past the time limit.
+    slow_parse = "SELECT * WHERE { FILTER(" + "+".join(["1"] * 30000) + ") }"
+    with pytest.raises(QueryTimeout):
+        executor.run(slow_parse, JSON, None)
+    assert json.loads(executor.run("ASK {}", JSON, None).body)["boolean"] is True
+
+
+def test_a_worker_that_dies_mid_query_is_replaced(executor):
+    # Two queries in a row reach both workers (the idle queue is FIFO), so both are ready.
+    executor.run("ASK {}", JSON, None)
+    executor.run("ASK {}", JSON, None)
+    errors = []
+
+    def slow():
+        try:
+            executor.run(CROSS_PRODUCT, JSON, None)
+        except AigraphError as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    wait_until(lambda: executor.idle_workers < 2)
+    time.sleep(0.2)  # not an assertion: just lets the job reach the worker first
+    # The busy worker is the one not in the idle queue; killing both covers it.
+    pids = executor.worker_pids()
+    for pid in pids:
+        os.kill(pid, 9)
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pids))
+    thread.join()
+    assert len(errors) == 1
+    assert errors[0].status in (500, 503)
+    wait_until(lambda: len(executor.worker_pids()) == 2)
+    assert json.loads(executor.run("ASK {}", JSON, None).body)["boolean"] is True
+
+
+def test_an_idle_worker_found_dead_is_replaced_transparently(settings, store):
+    with Executor(settings.replace(query_workers=1), store) as executor:
+        executor.run("ASK {}", JSON, None)
+        (pid,) = executor.worker_pids()
+        os.kill(pid, 9)
+        wait_until(lambda: not Path(f"/proc/{pid}").exists())
+        assert json.loads(executor.run("ASK {}", JSON, None).body)["boolean"] is True
+        assert executor.worker_pids() != [pid]
+
+
+def test_a_query_past_the_memory_cap_loses_its_worker_not_the_server(settings, store):
+    sort_bomb = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+    with Executor(settings.replace(query_time_limit=60.0), store,
+                  memory_limit=256 * 2**20) as executor:
+        with pytest.raises(AigraphError, match="more memory than a worker may use") as info:
+            executor.run(sort_bomb, CSV, None)
+        assert info.value.status == 500
+        assert executor.run("SELECT * { ?s ?p ?o }", CSV, None).rows == store.triple_count()
+
+
+def test_close_stops_workers_and_removes_the_copy(settings, store):
+    executor = Executor(settings, store)
+    executor.run("ASK {}", JSON, None)
+    pids = executor.worker_pids()
+    location = Path(executor._config.location)
+    assert location.is_dir()
+    executor.close()
+    assert not location.parent.exists()
+    for pid in pids:
+        wait_until(lambda pid=pid: not Path(f"/proc/{pid}").exists())
+    with pytest.raises(StoreError, match="closed"):
+        executor.run("ASK {}", JSON, None)
+    executor.close()  # twice is harmless
+
+
+def test_copies_left_by_dead_servers_are_swept(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = tmp_path / f"aigraph-query-{dead.stdout.strip()}-abc"
+    live = tmp_path / f"aigraph-query-{os.getpid()}-def"
+    other = tmp_path / "aigraph-query-notapid"
+    for folder in (stale, live, other):
+        (folder / "store").mkdir(parents=True)
+    sweep_stale_copies(str(tmp_path))
+    assert not stale.exists()
+    assert live.exists() and other.exists()
+
+
+def test_a_store_without_files_is_copied_from_its_triples(store):
+    from aigraph.settings import Settings
+
+    memory = ox.Store()
+    memory.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("x")))
+    bare = EmbeddedStore(memory)
+    with Executor(Settings.load(environ={}), bare) as executor:
+        outcome = executor.run("SELECT ?o { ?s ?p ?o }", CSV, None)
+    assert outcome.body == b"o\r\nx\r\n"
+
+
+# --- serialize_capped, in process -----------------------------------------------------------
+
+def _tricky_store():
+    store = ox.Store()
+    s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
+    for obj in [ox.Literal("plain"), ox.Literal("hé", language="fr"),
+                ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                ox.Literal('a,"b"\n\tc'), ox.BlankNode("b1"), ox.NamedNode("http://e/o")]:
+        store.add(ox.Quad(s, p, obj))
+    return store
+
+
+@pytest.mark.parametrize("media_type, fmt", [
+    (JSON, ox.QueryResultsFormat.JSON), (XML, ox.QueryResultsFormat.XML),
+    (CSV, ox.QueryResultsFormat.CSV), (TSV, ox.QueryResultsFormat.TSV)])
+def test_capped_serialisation_equals_pyoxigraphs_own(media_type, fmt):
+    store = _tricky_store()
+    queries = [
+        "SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?o",
+        'SELECT ?d WHERE { BIND(STRLANGDIR("x", "ar", "rtl") AS ?d) }',
+        "SELECT ?t WHERE { BIND(<<( <http://e/s> <http://e/p> 1 )>> AS ?t) }",
+        "SELECT * WHERE { }",
+        "SELECT ?x WHERE { FILTER(false) }",
+    ]
+    for query in queries:
+        expected = store.query(query).serialize(format=fmt)
+        got = serialize_capped(store.query(query), media_type, 100)
+        assert got.body == expected, query
+        assert got.truncated is False
+
+
+def test_capped_serialisation_cuts_triples_and_quads():
+    store = _tricky_store()
+    cut = serialize_capped(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), NT, 2)
+    assert (cut.rows, cut.truncated) == (2, True)
+    assert cut.body.count(b"\n") == 2
+    quads = serialize_capped(iter(store.quads_for_pattern(None, None, None)), NT, 10)
+    assert (quads.rows, quads.truncated) == (6, False)
+
+
+def test_capped_serialisation_refuses_a_mismatched_type():
+    store = _tricky_store()
+    with pytest.raises(ValueError):
+        serialize_capped(store.query("SELECT * { ?s ?p ?o }"), TURTLE, 10)
+    with pytest.raises(ValueError):
+        serialize_capped(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), JSON, 10)
