@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from aigraph.executor import Executor
 from aigraph.settings import PROJECT_ROOT, Settings
 from aigraph.store import Store, open_store
 
@@ -45,8 +46,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(config)
     app.extensions["aigraph"] = AppState(settings, store)
+    # User SPARQL runs in worker processes, started on the first query; close() stops them.
+    app.extensions["aigraph_executor"] = Executor(settings, store)
 
-    from aigraph.web import home
+    from aigraph.web import (dataset, editor, entities, home, i18n, pages, paths_views,
+                             search, sparql, timeline)
 
-    app.register_blueprint(home.bp)
+    i18n.init_app(app)
+    pages.init_app(app)  # the slug converter must exist before the blueprints' routes
+    for module in (home, pages, entities, paths_views, timeline, search, dataset):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(editor.bp)
     return app

@@ -1,0 +1,160 @@
+"""Time the web site's main pages on the shipped data, against peers in the same run.
+
+Every page is rendered with Flask's test client: once cold (the first request of a fresh app,
+which fills the caches kept per data version), then ``--repeat`` times warm. Two peers:
+``/healthz`` on the same app (the floor: routing, one count, JSON), and the same pages with the
+store behind a real ``oxigraph serve`` (the remote SPARQL backend), when the ``oxigraph``
+command is installed. Prints medians, ratios and the number of queries each warm page runs.
+
+    python bench/pages_bench.py                  # embedded and remote, 20 warm runs each
+    python bench/pages_bench.py --repeat 50 --no-remote --record bench/results/pages.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from aigraph.settings import Settings  # noqa: E402
+from aigraph.store import EmbeddedStore, RemoteStore, Store, data_files  # noqa: E402
+from aigraph.web import create_app  # noqa: E402
+
+PAGES = [
+    ("home", "/"),
+    ("entity: model", "/id/mistral-7b"),
+    ("entity: organization", "/id/google"),
+    ("entity: category", "/id/language-models"),
+    ("entity as Turtle", "/id/mistral-7b?format=ttl"),
+    ("paths list", "/paths/"),
+    ("reading path", "/paths/open-source-developer"),
+    ("reading path JSON", "/paths/open-source-developer.json"),
+    ("lineage", "/paths/lineage/deepseek-r1"),
+    ("next", "/paths/next/transformer-paper"),
+    ("between", "/paths/between?from=gpt-neo-release&to=deepseek-r1"),
+    ("timeline", "/timeline"),
+    ("timeline filtered", "/timeline?category=open-source-models&importance=high"),
+    ("search", "/search?q=mistrall"),
+    ("search JSON", "/search?q=deepsek&format=json"),
+    ("dataset", "/dataset"),
+    ("download Turtle", "/dataset/aigraph.ttl"),
+    ("ontology", "/ontology"),
+    ("404 with suggestions", "/id/mistral-8b"),
+]
+FLOOR = ("floor: /healthz", "/healthz")
+
+
+class CountingStore:
+    """Count the queries a store runs, delegating everything to it."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self.queries = 0
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def select(self, query, bindings=None):
+        self.queries += 1
+        return self._store.select(query, bindings)
+
+    def construct(self, query, bindings=None):
+        self.queries += 1
+        return self._store.construct(query, bindings)
+
+    def ask(self, query, bindings=None):
+        self.queries += 1
+        return self._store.ask(query, bindings)
+
+    @property
+    def version(self) -> str:
+        return self._store.version
+
+
+def run(store: Store, repeat: int) -> dict[str, tuple[float, float, int, int]]:
+    """Return, per page: cold ms, warm median ms, status, queries per warm request."""
+    counting = CountingStore(store)
+    settings = Settings.load(environ={})
+    app = create_app({"TESTING": True, "AIGRAPH": settings, "AIGRAPH_STORE": counting})
+    client = app.test_client()
+    found = {}
+    try:
+        for name, url in [FLOOR, *PAGES]:
+            start = time.perf_counter()
+            response = client.get(url, headers={"Accept-Language": "en"})
+            cold = (time.perf_counter() - start) * 1000
+            times = []
+            for _ in range(repeat):
+                counting.queries = 0
+                start = time.perf_counter()
+                response = client.get(url, headers={"Accept-Language": "en"})
+                response.get_data()
+                times.append((time.perf_counter() - start) * 1000)
+            found[name] = (cold, statistics.median(times), response.status_code,
+                           counting.queries)
+    finally:
+        executor = app.extensions.get("aigraph_executor")
+        if executor is not None:
+            executor.close()
+    return found
+
+
+def table(embedded: dict, remote: dict | None) -> str:
+    floor = embedded[FLOOR[0]][1]
+    head = ["page", "status", "queries", "cold ms", "warm ms", "x floor"]
+    if remote:
+        head += ["remote warm ms", "remote/embedded"]
+    rows = [head, ["---"] * len(head)]
+    for name, _url in [FLOOR, *PAGES]:
+        cold, warm, status, count = embedded[name]
+        row = [name, str(status), str(count), f"{cold:.1f}", f"{warm:.2f}", f"{warm / floor:.1f}"]
+        if remote:
+            r_warm = remote[name][1]
+            row += [f"{r_warm:.2f}", f"{r_warm / warm:.1f}"]
+        rows.append(row)
+    return "\n".join("| " + " | ".join(r) + " |" for r in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20, help="warm runs per page")
+    parser.add_argument("--no-remote", action="store_true", help="skip the oxigraph peer")
+    parser.add_argument("--record", help="also write the table to this Markdown file")
+    args = parser.parse_args(argv)
+
+    files = data_files(ROOT / "ontology", ROOT / "data")
+    embedded_store = EmbeddedStore.from_files(files)
+    print(f"shipped data: {embedded_store.triple_count()} triples; {args.repeat} warm runs "
+          "per page; medians in ms", file=sys.stderr)
+    embedded = run(embedded_store, args.repeat)
+    remote = None
+    if not args.no_remote:
+        try:
+            from tests.oxigraph_server import running_oxigraph
+
+            with tempfile.TemporaryDirectory() as tmp, \
+                    running_oxigraph(files, Path(tmp) / "store") as url:
+                remote = run(RemoteStore(url), args.repeat)
+        except RuntimeError as error:
+            print(f"remote peer skipped: {error}", file=sys.stderr)
+    text = table(embedded, remote)
+    print(text)
+    if args.record:
+        Path(args.record).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.record).write_text(
+            "# Page timings\n\n`python bench/pages_bench.py` on the shipped data "
+            f"({embedded_store.triple_count()} triples), {args.repeat} warm runs per page. "
+            "`queries` counts the store queries of one warm request; `x floor` compares "
+            "with `/healthz` on the same app.\n\n" + text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

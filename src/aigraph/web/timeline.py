@@ -1,0 +1,184 @@
+"""The timeline: every milestone by date, filtered by category, importance, organization, decade.
+
+One named query gives every milestone with its facets; filtering and counting happen here, so
+the page is a plain GET form that works without JavaScript and each option shows how many
+milestones it would leave.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import gettext
+from rdflib import Literal
+
+from aigraph import queries
+from aigraph.namespaces import entity_iri, slug_of
+from aigraph.store import Store
+from aigraph.web import i18n, state
+from aigraph.web.entities import IMPORTANCE_KEYS
+from aigraph.web.pages import entity_url, per_version
+from aigraph.web.search import catalog
+
+bp = Blueprint("timeline", __name__)
+
+FACETS = ("category", "importance", "organization", "decade")
+IMPORTANCE_ORDER = ("landmark", "high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One milestone on the timeline."""
+
+    slug: str
+    url: str
+    title: str
+    date: str
+    iso_date: str
+    year: int
+    importance: str
+    importance_label: str
+    description: str
+    categories: list[dict]
+    organizations: list[dict]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a filter, with how many milestones it leaves."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filter of the form."""
+
+    name: str
+    label: str
+    options: list[Option]
+    selected: str = ""
+
+
+@dataclass
+class TimelinePage:
+    """The filtered timeline, grouped by year, with the filter form."""
+
+    total: int
+    shown: int
+    facets: list[Facet]
+    years: list[dict] = field(default_factory=list)
+    active: list[dict] = field(default_factory=list)
+
+
+def _facet_labels() -> dict[str, str]:
+    return {"category": gettext("Category"), "importance": gettext("Importance"),
+            "organization": gettext("Organization"), "decade": gettext("Decade")}
+
+
+def _milestones(store: Store, lang: str) -> list[dict]:
+    """Every milestone with its facets, from one query (kept per data version and language)."""
+    items = []
+    for row in queries.select(store, "timeline/milestones", lang=Literal(lang)):
+        iso = str(row["date"])[:10]
+        year = int(iso[:4])
+        precision = str(row.get("precision", "")).rsplit("#", 1)[-1]
+        precision = precision.removesuffix("Precision").lower() or "day"
+        importance = IMPORTANCE_KEYS.get(str(row.get("importance", "")), "")
+        categories = [c for c in str(row.get("categories", "")).split() if slug_of(c)]
+        organizations = [o for o in str(row.get("organizations", "")).split() if slug_of(o)]
+        items.append({
+            "iri": str(row["milestone"]), "iso": iso, "year": year, "precision": precision,
+            "importance_iri": str(row.get("importance", "")),
+            "description": str(row.get("description", "")),
+            "category": {slug_of(c) for c in categories},
+            "organization": {slug_of(o) for o in organizations},
+            "importance": {importance} if importance else set(),
+            "decade": {str(year // 10 * 10)},
+        })
+    return items
+
+
+def timeline(store: Store, lang: str, chosen: dict[str, str]) -> TimelinePage:
+    """Return the milestones matching ``chosen`` (facet -> value), with counts per option."""
+    index = catalog()
+    items = per_version(f"timeline:{lang}", lambda s: _milestones(s, lang))
+    chosen = {k: v for k, v in chosen.items() if k in FACETS and v}
+
+    def matches(item: dict, skip: str | None = None) -> bool:
+        return all(value in item[facet] for facet, value in chosen.items() if facet != skip)
+
+    facets = []
+    labels = _facet_labels()
+    for facet in FACETS:
+        counts = Counter(v for item in items if matches(item, facet) for v in item[facet])
+        every = {v for item in items for v in item[facet]}
+        options = []
+        for value in every:
+            if facet in ("category", "organization"):
+                label = index.label(entity_iri(value), lang)
+            elif facet == "importance":
+                iri = next(i for i, k in IMPORTANCE_KEYS.items() if k == value)
+                label = index.label(iri, lang)
+            else:
+                label = gettext("%(decade)ss", decade=value)
+            options.append(Option(value, label, counts.get(value, 0),
+                                  chosen.get(facet) == value))
+        if facet == "importance":
+            options.sort(key=lambda o: IMPORTANCE_ORDER.index(o.value))
+        elif facet == "decade":
+            options.sort(key=lambda o: o.value)
+        else:
+            options.sort(key=lambda o: o.label.casefold())
+        facets.append(Facet(facet, labels[facet], options, chosen.get(facet, "")))
+
+    shown = [item for item in items if matches(item)]
+    page = TimelinePage(total=len(items), shown=len(shown), facets=facets)
+    for facet, value in chosen.items():
+        option = next((o for f in facets if f.name == facet for o in f.options
+                       if o.value == value), None)
+        rest = {k: v for k, v in chosen.items() if k != facet}
+        page.active.append({"facet": labels[facet], "label": option.label if option else value,
+                            "clear_url": url_for("timeline.index", **rest)})
+    by_year: dict[int, list[Item]] = {}
+    base = url_for("timeline.index")
+    for item in shown:
+        by_year.setdefault(item["year"], []).append(_item(item, index, lang, base))
+    page.years = [{"year": year, "items": entries} for year, entries in by_year.items()]
+    return page
+
+
+def _item(item: dict, index, lang: str, base: str) -> Item:
+    slug = slug_of(item["iri"]) or ""
+
+    def named(slugs: set[str], facet: str) -> list[dict]:
+        found = [{"slug": s, "label": index.label(entity_iri(s), lang), "url": entity_url(s),
+                  "filter_url": f"{base}?{facet}={s}"} for s in slugs]
+        return sorted(found, key=lambda d: d["label"].casefold())
+
+    importance = next(iter(item["importance"]), "")
+    return Item(slug=slug, url=entity_url(slug),
+                title=index.label(item["iri"], lang),
+                date=i18n.format_short_day(item["iso"], lang, item["precision"]),
+                iso_date=item["iso"], year=item["year"], importance=importance,
+                importance_label=index.label(item["importance_iri"], lang)
+                if importance else "",
+                description=item["description"], categories=named(item["category"], "category"),
+                organizations=named(item["organization"], "organization"))
+
+
+@bp.get("/timeline")
+def index():
+    """Show the milestones by date, filtered by the GET form's choices."""
+    chosen = {facet: request.args.get(facet, "").strip() for facet in FACETS}
+    page = timeline(state().store, i18n.current(), chosen)
+    if request.args.get("format") == "json":
+        return jsonify({"total": page.total, "shown": page.shown,
+                        "milestones": [item.__dict__ for year in page.years
+                                       for item in year["items"]]})
+    return render_template("timeline/index.html", page=page)

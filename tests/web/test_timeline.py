@@ -1,0 +1,96 @@
+"""The timeline: every milestone by date, filters that work without JavaScript, counts."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import page_text
+
+
+def _titles(response) -> list[str]:
+    html = response.get_data(as_text=True)
+    return re.findall(r'<h3 class="event-title"><a href="/id/([a-z0-9-]+)">', html)
+
+
+def test_all_milestones_by_date(client):
+    response = client.get("/timeline")
+    assert response.status_code == 200
+    titles = _titles(response)
+    assert len(titles) == 8
+    assert titles[0] == "gpt-neo-release" and titles[-1] == "deepseek-r1-release"
+    text = page_text(response)
+    assert "8 milestones" in text
+    for year in ("2021", "2022", "2023", "2024", "2025"):
+        assert f'id="year-{year}"' in response.get_data(as_text=True)
+
+
+def test_filter_form_is_a_plain_get_form(client):
+    html = client.get("/timeline").get_data(as_text=True)
+    assert re.search(r'<form class="filters" action="/timeline" method="get"', html)
+    for name in ("category", "importance", "organization", "decade"):
+        assert f'<select id="filter-{name}" name="{name}">' in html
+    assert '<button type="submit">Filter</button>' in html
+
+
+def test_filter_by_category(client):
+    response = client.get("/timeline?category=reasoning-and-agents")
+    assert _titles(response) == ["deepseek-r1-release"]
+    assert "1 of 8 milestones" in page_text(response)
+
+
+def test_filter_by_importance(client):
+    assert _titles(client.get("/timeline?importance=landmark")) == [
+        "mixtral-8x7b-release", "deepseek-r1-release"]
+
+
+def test_filter_by_organization(client):
+    assert _titles(client.get("/timeline?organization=mistral-ai")) == [
+        "mistral-7b-release", "mixtral-8x7b-release"]
+
+
+def test_filter_by_decade(client):
+    assert len(_titles(client.get("/timeline?decade=2020"))) == 8
+    response = client.get("/timeline?decade=1990")
+    assert _titles(response) == []
+    assert "No milestone matches these filters." in page_text(response)
+
+
+def test_filters_combine(client):
+    response = client.get("/timeline?organization=deepseek&importance=landmark")
+    assert _titles(response) == ["deepseek-r1-release"]
+    text = page_text(response)
+    assert "Organization: DeepSeek" in text and "Importance: Landmark" in text
+
+
+def test_option_counts_follow_the_other_filters(client):
+    html = client.get("/timeline?organization=deepseek").get_data(as_text=True)
+    assert ">Landmark (1)</option>" in html and ">Medium (1)</option>" in html
+    assert ">High (0)</option>" in html
+    # the chosen facet's own options still count against the other filters only
+    assert ">Mistral AI (2)</option>" in html
+
+
+def test_active_filter_can_be_removed(client):
+    html = client.get("/timeline?organization=deepseek&importance=landmark").get_data(
+        as_text=True)
+    assert 'href="/timeline?importance=landmark"' in html
+    assert 'href="/timeline?organization=deepseek"' in html
+
+
+def test_unknown_filter_values_match_nothing(client):
+    assert _titles(client.get("/timeline?category=no-such-category")) == []
+    assert len(_titles(client.get("/timeline?colour=blue"))) == 8
+
+
+def test_timeline_json(client):
+    data = client.get("/timeline?format=json&importance=landmark").get_json()
+    assert data["total"] == 8 and data["shown"] == 2
+    assert data["milestones"][0]["slug"] == "mixtral-8x7b-release"
+
+
+def test_timeline_in_italian(client):
+    response = client.get("/timeline?lang=it&category=open-source-models")
+    text = page_text(response)
+    assert "Cronologia" in text and "Esce GPT-Neo" in text
+    assert "8 tappe su 8" in text and "Categoria: Modelli open source" in text
+    assert "21 mar 2021" in text
