@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,9 +77,18 @@ def cmd_serve(args, settings: Settings) -> int:
     if args.update_url:
         overrides["update_url"] = args.update_url
     app = create_app({"AIGRAPH": settings.replace(**overrides)})
+    # Start the query workers now, so the first visitor does not wait for them, and stop them
+    # (removing their copy of the store) however the server ends.
+    executor = app.extensions["aigraph_executor"]
+    executor.start()
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"aigraph serving on http://{args.host}:{args.port}/ "
           f"({app.extensions['aigraph'].store.kind} store)", file=sys.stderr)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    finally:
+        executor.close()
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

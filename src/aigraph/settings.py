@@ -39,7 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_bytes", 100_000,
             "Largest SPARQL query text accepted, in bytes."),
     Setting("query_workers", 2,
-            "Worker processes that run user SPARQL queries."),
+            "Worker processes that run user SPARQL queries, for either kind of store."),
     Setting("default_language", "en",
             "Language used when neither ?lang, the cookie nor Accept-Language chooses one (en or it)."),
     Setting("base_url", "https://w3id.org/aigraph/",

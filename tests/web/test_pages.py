@@ -140,3 +140,12 @@ def test_every_route_is_documented(app):
 def test_every_documented_route_exists(app):
     stale = _documented() - _route_names(app)
     assert not stale, f"docs/urls.md documents routes that do not exist: {sorted(stale)}"
+
+
+def test_method_not_allowed_keeps_the_allow_header(client):
+    response = client.open("/sparql", method="TRACE")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    response = client.post("/timeline")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]

@@ -125,8 +125,6 @@ def test_text_formats_say_utf8(client):
      "application/sparql-results+xml", "text/turtle"),
     ("text/*", "text/csv", "text/turtle"),
     ("application/json", "application/sparql-results+json", "application/ld+json"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-     "application/sparql-results+json", "text/turtle"),
 ])
 def test_accept_chooses_the_format(client, accept, select_type, construct_type):
     assert get(client, META_LABELS, accept).mimetype == select_type
@@ -453,3 +451,25 @@ def test_browser_gets_the_editor(client):
     assert "<form" in page
     assert 'name="query"' in page
 
+
+
+def test_browser_opening_a_query_link_gets_the_editor_with_the_query(client):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                          headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert "ASK { ?s ?p ?o }" in response.get_data(as_text=True)
+
+
+def test_clients_asking_for_results_still_get_results(client):
+    response = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                          headers={"Accept": "application/sparql-results+json,*/*;q=0.1"})
+    assert response.get_json()["boolean"] is True
+
+
+def test_a_browser_posting_a_query_gets_results(client):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"},
+                           headers={"Accept": accept})
+    assert response.mimetype == "application/sparql-results+json"

@@ -19,6 +19,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    make_response,
     render_template,
     request,
     url_for,
@@ -210,7 +211,12 @@ def _http_error(error: HTTPException):
         return _not_found(error)
     if error.code is None or error.code < 400:
         return error
-    return _error(error.code, error.description or error.name)
+    response = make_response(_error(error.code, error.description or error.name))
+    # Keep what the exception says about itself, such as Allow on a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:

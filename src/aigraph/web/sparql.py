@@ -267,12 +267,22 @@ def _without_query(protocol: ProtocolRequest) -> Response | str:
     return Response(body, content_type=_content_type(media_type))
 
 
-def _editor() -> str:
+def _wants_page() -> bool:
+    """Tell whether a GET comes from a browser that prefers a page to raw results."""
+    accept = request.headers.get("Accept")
+    if not accept:
+        return False
+    # Results come first, so a tie (such as */*) goes to the results, as clients expect.
+    offers = {**RESULT_OFFERS, **GRAPH_OFFERS, "text/html": ("application/xhtml+xml",)}
+    return negotiate(accept, offers) == "text/html"
+
+
+def _editor(query: str = "") -> str:
     settings = state().settings
     formats = [{"name": name, "media_type": results or graph}
                for name, (results, graph) in FORMAT_NAMES.items()]
-    page = EditorPage(endpoint=request.base_url, formats=formats, max_rows=settings.max_rows,
-                      time_limit=settings.query_time_limit)
+    page = EditorPage(endpoint=request.base_url, query=query, formats=formats,
+                      max_rows=settings.max_rows, time_limit=settings.query_time_limit)
     return render_template("sparql/editor.html", **asdict(page))
 
 
@@ -299,6 +309,9 @@ def endpoint():
         raise QueryRejected(f"the query is longer than {max_bytes} bytes")
     if not text.strip():
         raise BadRequest("the query is empty")
+    if request.method == "GET" and not protocol.first("format") and _wants_page():
+        # A shared link opened in a browser: show the query in the editor, which runs it.
+        return _editor(text)
     choice = choose(request.headers.get("Accept"), protocol.first("format"))
     if not choice.any:
         offers = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
