@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synth  # noqa: E402
-
 from aigraph.namespaces import sparql_prologue  # noqa: E402
 from aigraph.store import data_files  # noqa: E402
 

@@ -39,7 +39,8 @@ def running_oxigraph(files: Sequence[Path], location: Path, read_only: bool = Tr
                     *map(str, files)], check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
-        [binary, "serve-read-only" if read_only else "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [binary, "serve-read-only" if read_only else "serve", "--location", str(location),
+         "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:
@@ -51,7 +52,7 @@ def running_oxigraph(files: Sequence[Path], location: Path, read_only: bool = Tr
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("oxigraph serve did not start: "
-                                       + process.stderr.read().decode(errors="replace"))
+                                       + process.stderr.read().decode(errors="replace")) from None
                 time.sleep(0.1)
         yield url
     finally:

@@ -19,7 +19,7 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 60) -> bytes:
                 return response.read()
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(process.stderr.read().decode(errors="replace"))
+                raise AssertionError(process.stderr.read().decode(errors="replace")) from None
             time.sleep(0.2)
 
 

@@ -82,7 +82,8 @@ def test_version_tracks_content(settings, tmp_path):
         store = RemoteStore(url, version_ttl=0)
         before = store.version
         assert before.startswith("remote-") and store.version == before
-        update = 'INSERT DATA { <https://w3id.org/aigraph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" }'
+        update = ("INSERT DATA { <https://w3id.org/aigraph/id/x> "
+                  '<http://www.w3.org/2000/01/rdf-schema#label> "x" }')
         request = urllib.request.Request(
             url.replace("/query", "/update"), data=urllib.parse.urlencode({"update": update}).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded"})

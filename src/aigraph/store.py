@@ -203,11 +203,11 @@ class Store(ABC):
         """Serialise the whole graph as ``media_type`` (one of GRAPH_FORMATS)."""
         return self.serialize_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", media_type)
 
+    @abstractmethod
     def query_capped(self, query: str, media_type: str, max_rows: int) -> Serialized:
         """Run a user query and serialise at most ``max_rows`` rows of it as ``media_type``."""
-        raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release what the store holds."""
 
 

@@ -49,8 +49,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # User SPARQL runs in worker processes, started on the first query; close() stops them.
     app.extensions["aigraph_executor"] = Executor(settings, store)
 
-    from aigraph.web import (dataset, editor, entities, home, i18n, pages, paths_views,
-                             search, sparql, timeline)
+    from aigraph.web import (
+        dataset,
+        editor,
+        entities,
+        home,
+        i18n,
+        pages,
+        paths_views,
+        search,
+        sparql,
+        timeline,
+    )
 
     i18n.init_app(app)
     pages.init_app(app)  # the slug converter must exist before the blueprints' routes
