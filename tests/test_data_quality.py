@@ -76,3 +76,14 @@ def test_every_organization_and_license_is_used(full_store):
 def test_every_milestone_and_model_is_sourced_and_reviewed(full_store):
     rows = queries.select(full_store, "quality/unsourced").rows
     assert [(slug_of(r["entity"]), str(r["missing"])) for r in rows] == []
+
+
+def test_shipped_data_files_are_in_canonical_form():
+    from aigraph.datafile import canonical_files
+    from aigraph.settings import PROJECT_ROOT
+    from aigraph.validate import load_graph
+
+    data_dir = PROJECT_ROOT / "data"
+    graph = load_graph(sorted(data_dir.glob("*.ttl")))
+    present = {p.name: p.read_text(encoding="utf-8") for p in data_dir.glob("*.ttl")}
+    assert present == canonical_files(graph), "run `aigraph format` and commit the result"

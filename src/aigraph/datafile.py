@@ -109,14 +109,17 @@ def _render(graph: rdflib.Graph, subject, indent: int) -> list[str]:
         objects = sorted(graph.objects(subject, predicate), key=_object_key)
         name = "a" if predicate == RDF.type else _iri(predicate)
         rendered = []
+        nested = []
         for obj in objects:
             if isinstance(obj, BNode):
                 inner = _render(graph, obj, indent + 8)
-                rendered.append("[\n" + " ;\n".join(inner) + f"\n{pad}    ]")
+                nested.append("[\n" + " ;\n".join(inner) + f"\n{pad}    ]")
             elif isinstance(obj, Literal):
                 rendered.append(_literal(obj))
             else:
                 rendered.append(_iri(obj))
+        # Blank nodes have no stable name, so they are ordered by what they say.
+        rendered += sorted(nested)
         joiner = " , " if all(len(r) < 40 for r in rendered) else f" ,\n{pad}    "
         lines.append(f"{pad}{name} " + joiner.join(rendered))
     return lines
