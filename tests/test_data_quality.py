@@ -87,3 +87,11 @@ def test_shipped_data_files_are_in_canonical_form():
     graph = load_graph(sorted(data_dir.glob("*.ttl")))
     present = {p.name: p.read_text(encoding="utf-8") for p in data_dir.glob("*.ttl")}
     assert present == canonical_files(graph), "run `aigraph format` and commit the result"
+
+
+def test_every_reading_path_resolves_with_notes_and_no_warnings(full_store):
+    from aigraph.pathing import check_paths, list_paths
+
+    assert len(list_paths(full_store)) >= 8
+    problems = [(p.path, p.code, p.message()) for p in check_paths(full_store)]
+    assert problems == []
