@@ -6,7 +6,6 @@ Chromium. Screenshots go to tests/artifacts/ (ignored by git) for a person to lo
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,42 +15,10 @@ pytestmark = pytest.mark.e2e
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+from tests.e2e.conftest import save_screenshot  # noqa: E402
+
 GET_QUERY = "document.querySelector('.CodeMirror').CodeMirror.getValue()"
 SET_QUERY = "(text) => document.querySelector('.CodeMirror').CodeMirror.setValue(text)"
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    """Serve create_app() (default settings, full data) on a free loopback port."""
-    from werkzeug.serving import make_server
-
-    from aigraph.web import create_app
-
-    app = create_app()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-        app.extensions["aigraph_executor"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (make browser installs it)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -69,8 +36,7 @@ def page(browser, base_url):
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"editor-{name}.png"), full_page=True)
+    save_screenshot(page, f"editor-{name}")
 
 
 def open_editor(page, path: str = "/sparql?lang=en") -> None:

@@ -9,55 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import save_screenshot
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 #: The seed page's milestones, in the seed's order; the shipped path holds them in this order.
 SEED = ["gpt-neo-release", "bloom-release", "llama-release", "mistral-7b-release",
         "mixtral-8x7b-release", "gemma-release", "deepseek-r1-release"]
-
-
-@pytest.fixture(scope="session")
-def base_url():
-    """Serve the application over the shipped data on a free loopback port."""
-    from werkzeug.serving import make_server
-
-    from aigraph.settings import Settings
-    from aigraph.web import create_app
-
-    app = create_app({"AIGRAPH": Settings.load(environ={})})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-        executor = app.extensions.get("aigraph_executor")
-        if executor is not None:
-            executor.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the session; skip when Debian's Chromium is not installed."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make browser)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -77,8 +39,7 @@ def page(browser, base_url):
 
 def shot(page: Page, name: str) -> None:
     """Save a full-page screenshot to tests/artifacts/."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"site-{name}.png"), full_page=True)
+    save_screenshot(page, f"site-{name}")
 
 
 def step_slugs(page: Page) -> list[str]:
