@@ -96,8 +96,7 @@ def init_app(app: Flask) -> None:
 
 # --- formatting values for display (pure: the language is an argument) ---------------------
 
-def format_day(value: str, lang: str, precision: str = "day") -> str:
-    """Format an ISO date for reading, to the known precision (``day``, ``month``, ``year``)."""
+def _format_iso_day(value: str, lang: str, precision: str, month: str, full: str) -> str:
     try:
         day = datetime.date.fromisoformat(value[:10])
     except ValueError:
@@ -105,21 +104,18 @@ def format_day(value: str, lang: str, precision: str = "day") -> str:
     if precision == "year":
         return str(day.year)
     if precision == "month":
-        return format_skeleton("yMMMM", day, locale=lang)
-    return format_date(day, "long", locale=lang)
+        return format_skeleton(month, day, locale=lang)
+    return format_date(day, full, locale=lang)
+
+
+def format_day(value: str, lang: str, precision: str = "day") -> str:
+    """Format an ISO date for reading, to the known precision (``day``, ``month``, ``year``)."""
+    return _format_iso_day(value, lang, precision, "yMMMM", "long")
 
 
 def format_short_day(value: str, lang: str, precision: str = "day") -> str:
     """Format an ISO date compactly (``Sep 27, 2023``), to the known precision."""
-    try:
-        day = datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    if precision == "year":
-        return str(day.year)
-    if precision == "month":
-        return format_skeleton("yMMM", day, locale=lang)
-    return format_date(day, "medium", locale=lang)
+    return _format_iso_day(value, lang, precision, "yMMM", "medium")
 
 
 def format_count(value: int, lang: str) -> str:
