@@ -2,4 +2,6 @@
 
 from aigraph.cli import main
 
-raise SystemExit(main())
+# The guard matters: query workers start by importing the main module again.
+if __name__ == "__main__":
+    raise SystemExit(main())
