@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Most result rows a user query returns; longer results are cut and flagged as truncated."),
     Setting("max_query_bytes", 100_000,
             "Largest SPARQL query text accepted, in bytes."),
+    Setting("query_memory_limit_mb", 2048,
+            "Address space, in MiB, each query worker may use; 0 for no limit."),
     Setting("query_workers", 2,
             "Worker processes that run user SPARQL queries, for either kind of store."),
     Setting("default_language", "en",
@@ -72,6 +74,7 @@ class Settings:
     query_time_limit: float
     max_rows: int
     max_query_bytes: int
+    query_memory_limit_mb: int
     query_workers: int
     default_language: str
     base_url: str

@@ -47,7 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
     app.extensions["aigraph"] = AppState(settings, store)
     # User SPARQL runs in worker processes, started on the first query; close() stops them.
-    app.extensions["aigraph_executor"] = Executor(settings, store)
+    memory = settings.query_memory_limit_mb
+    app.extensions["aigraph_executor"] = Executor(
+        settings, store, memory_limit=memory * 2**20 if memory > 0 else None)
 
     from aigraph.web import (
         dataset,
