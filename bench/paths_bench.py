@@ -24,11 +24,9 @@ Prints medians in milliseconds and ratios; no assertion on time.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -42,6 +40,7 @@ import synth  # noqa: E402
 from aigraph import pathing, paths  # noqa: E402
 from aigraph.namespaces import slug_of, sparql_prologue  # noqa: E402
 from aigraph.store import EmbeddedStore  # noqa: E402
+from timing import timed  # noqa: E402
 
 SYNTH_PATH = """\
 @prefix aig: <https://w3id.org/aigraph/ontology#> .
@@ -56,16 +55,6 @@ id:bench-path a aig:ReadingPath ;
 """
 
 ANCESTORS = sparql_prologue() + "SELECT DISTINCT ?m ?a WHERE { ?m aig:buildsOn+ ?a }"
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _pick(graph: paths.PathGraph) -> tuple[str, str, str]:

@@ -11,11 +11,8 @@ an rdflib memory graph against the same graph behind oxrdflib. Prints medians an
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 from aigraph.namespaces import sparql_prologue  # noqa: E402
 from aigraph.store import data_files  # noqa: E402
+from timing import timed  # noqa: E402
 
 P = sparql_prologue()
 QUERIES = {
@@ -38,16 +36,6 @@ QUERIES = {
     "lineage": P + """SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {
         ?m a aig:Milestone . ?m aig:buildsOn+ ?a } """,
 }
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def load_rdflib(files: list[Path]) -> rdflib.Graph:
