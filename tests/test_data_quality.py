@@ -10,7 +10,7 @@ import pytest
 from aigraph import queries
 from aigraph.namespaces import slug_of
 
-TODAY = datetime.date(2026, 11, 27)
+TODAY = datetime.date.today()
 EARLIEST = datetime.date(1900, 1, 1)
 
 
