@@ -513,6 +513,17 @@ def _check_bounds(limit: int | None, depth: int | None) -> None:
         raise BadRequest("depth must be at least 0")
 
 
+def _walk_from(store: Store, kind: str, walker, slug: str, lang: str, limit: int | None,
+               depth: int | None) -> Path:
+    _check_lang(lang)
+    _check_bounds(limit, depth)
+    iri = resolve(store, slug)
+    entry = _entry(store)
+    walk = walker(entry.graph, iri, limit, depth)
+    total = walk.total if walk.truncated else None
+    return _generated(store, entry, kind, (slug,), walk, lang, total)
+
+
 def lineage_path(store: Store, slug: str, lang: str = "en", limit: int | None = None,
                  depth: int | None = None) -> Path:
     """Return what led to the entity ``slug``, oldest first, each step with its reason.
@@ -520,13 +531,7 @@ def lineage_path(store: Store, slug: str, lang: str = "en", limit: int | None = 
     ``depth`` keeps what lies within that many dependency edges; ``limit`` keeps the last
     steps, closest to the entity.
     """
-    _check_lang(lang)
-    _check_bounds(limit, depth)
-    iri = resolve(store, slug)
-    entry = _entry(store)
-    walk = paths.lineage(entry.graph, iri, limit, depth)
-    total = len(paths.lineage(entry.graph, iri, None, depth).steps) if walk.truncated else None
-    return _generated(store, entry, "lineage", (slug,), walk, lang, total)
+    return _walk_from(store, "lineage", paths.lineage, slug, lang, limit, depth)
 
 
 def next_path(store: Store, slug: str, lang: str = "en", limit: int | None = None,
@@ -536,13 +541,7 @@ def next_path(store: Store, slug: str, lang: str = "en", limit: int | None = Non
     ``depth`` keeps what lies within that many dependency edges; ``limit`` keeps the first
     steps.
     """
-    _check_lang(lang)
-    _check_bounds(limit, depth)
-    iri = resolve(store, slug)
-    entry = _entry(store)
-    walk = paths.following(entry.graph, iri, limit, depth)
-    total = len(paths.following(entry.graph, iri, None, depth).steps) if walk.truncated else None
-    return _generated(store, entry, "next", (slug,), walk, lang, total)
+    return _walk_from(store, "next", paths.following, slug, lang, limit, depth)
 
 
 def between_path(store: Store, source: str, target: str, lang: str = "en") -> Path:

@@ -107,6 +107,8 @@ class Walk:
     steps: tuple[Step, ...]
     truncated: bool = False
     through_organizations: bool = False
+    #: How many steps the walk had before ``limit`` cut it.
+    total: int = 0
 
 
 class NoPath(NotFound):
@@ -417,8 +419,10 @@ def lineage(graph: PathGraph, target: str, limit: int | None = None,
         reason = _closest(graph, iri, later, shown, downward=True)
         if reason:
             reasons[iri] = reason
+    total = len(sequence)
     sequence, truncated = _limit(sequence, limit, keep_last=True)
-    return Walk(tuple(_renumber(_steps(graph, sequence, nearest, reasons))), truncated)
+    return Walk(tuple(_renumber(_steps(graph, sequence, nearest, reasons))), truncated,
+                total=total)
 
 
 def following(graph: PathGraph, source: str, limit: int | None = None,
@@ -447,8 +451,9 @@ def following(graph: PathGraph, source: str, limit: int | None = None,
         reason = _closest(graph, iri, earlier, shown, downward=False)
         if reason:
             reasons[iri] = reason
+    total = len(sequence)
     sequence, truncated = _limit(sequence, limit, keep_last=False)
-    return Walk(tuple(_steps(graph, sequence, nearest, reasons)), truncated)
+    return Walk(tuple(_steps(graph, sequence, nearest, reasons)), truncated, total=total)
 
 
 def _renumber(steps: list[Step]) -> list[Step]:
