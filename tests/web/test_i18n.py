@@ -10,6 +10,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from aigraph.i18n import pick
 from aigraph.settings import PROJECT_ROOT
 from aigraph.web import create_app, i18n
 from tests.web.conftest import page_text
@@ -88,11 +89,11 @@ def test_json_answers_follow_the_language_too(client):
 
 
 def test_pick_falls_back_to_english_then_anything():
-    assert i18n.pick({"en": "Model", "it": "Modello"}, "it") == "Modello"
-    assert i18n.pick({"en": "Model"}, "it") == "Model"
-    assert i18n.pick({"": "plain"}, "it") == "plain"
-    assert i18n.pick({"fr": "Modèle"}, "it") == "Modèle"
-    assert i18n.pick({}, "it") == ""
+    assert pick({"en": "Model", "it": "Modello"}, "it") == "Modello"
+    assert pick({"en": "Model"}, "it") == "Model"
+    assert pick({"": "plain"}, "it") == "plain"
+    assert pick({"fr": "Modèle"}, "it") == "Modèle"
+    assert pick({}, "it") == ""
 
 
 def test_formatting_follows_the_language():

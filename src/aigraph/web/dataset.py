@@ -19,20 +19,16 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 import aigraph
 from aigraph import queries
+from aigraph.catalog import CLASS_KEYS
 from aigraph.errors import NotFound
+from aigraph.i18n import pick
 from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.pages import (
-    HTML,
-    RDF_FORMATS,
-    data_version,
-    negotiate,
-    offers,
-    per_version,
-    rdf_response,
-)
-from aigraph.web.search import CLASS_KEYS, catalog, kind_names
+from aigraph.web import i18n
+from aigraph.web.caching import catalog, data_version, per_version
+from aigraph.web.kinds import kind_names
+from aigraph.web.negotiation import HTML, RDF_FORMATS, negotiate, offers, rdf_response
+from aigraph.web.state import state
 
 bp = Blueprint("dataset", __name__)
 
@@ -308,7 +304,7 @@ def ontology_page(store: Store, lang: str) -> OntologyPage:
         terms[kind].append(OntologyTerm(
             anchor=term[len(VOCAB):], name=compact(term),
             label=entry.label(lang) if entry else compact(term), kind=kind,
-            comment=i18n.pick(comments[term], lang),
+            comment=pick(comments[term], lang),
             domains=[_ref(i, lang) for i in sorted(facts[term]["domain"])],
             ranges=[_ref(i, lang) for i in sorted(facts[term]["range"])],
             parents=[_ref(i, lang) for i in sorted(facts[term]["parent"])]))
@@ -330,7 +326,7 @@ def ontology_page(store: Store, lang: str) -> OntologyPage:
         for concept in sorted(concepts, key=lambda c: (-ranks.get(c, 0), index.label(c, lang))):
             ref = _ref(concept, lang)
             schemes[scheme].append({"label": ref.label, "name": ref.name, "href": ref.href,
-                                    "definition": i18n.pick(definitions[concept], lang)})
+                                    "definition": pick(definitions[concept], lang)})
     entry = index.get(ONTOLOGY_IRI)
     return OntologyPage(
         iri=ONTOLOGY_IRI, title=entry.label(lang) if entry else "aigraph",

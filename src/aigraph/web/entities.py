@@ -17,12 +17,18 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from aigraph import pathing, paths, queries
+from aigraph.catalog import Catalog
 from aigraph.errors import NotFound
+from aigraph.i18n import pick
 from aigraph.namespaces import AIG, compact, entity_iri, slug_of
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.pages import RDF_FORMATS, entity_url, negotiate, offers, rdf_response
-from aigraph.web.search import Catalog, catalog, kind_name
+from aigraph.web import i18n
+from aigraph.web.caching import catalog
+from aigraph.web.kinds import kind_name
+from aigraph.web.negotiation import RDF_FORMATS, negotiate, offers, rdf_response
+from aigraph.web.paths_views import path_memberships
+from aigraph.web.routing import entity_url
+from aigraph.web.state import state
 
 bp = Blueprint("entities", __name__)
 
@@ -231,8 +237,8 @@ def entity_page(store: Store, slug: str, lang: str) -> EntityPage:
     entry = index.get(iri)
     kind = entry.kind if entry is not None else "entity"
     page = EntityPage(slug=slug, iri=iri, kind=kind, kind_label=kind_name(kind),
-                      label=i18n.pick(_texts(by_prop.get(str(RDFS.label), [])), lang) or slug)
-    page.description = i18n.pick(_texts(by_prop.get(str(DCTERMS.description), [])), lang)
+                      label=pick(_texts(by_prop.get(str(RDFS.label), [])), lang) or slug)
+    page.description = pick(_texts(by_prop.get(str(DCTERMS.description), [])), lang)
     page.alt_labels = sorted({str(v) for v in by_prop.get(str(SKOS.altLabel), [])
                               if isinstance(v, Literal) and (v.language in (None, "", lang))}
                              - {page.label})
@@ -249,7 +255,7 @@ def entity_page(store: Store, slug: str, lang: str) -> EntityPage:
         if literals:
             tagged = _texts([v for v in literals if v.language])
             if tagged:
-                facts.append((prop, Fact(compact(prop), label, i18n.pick(tagged, lang))))
+                facts.append((prop, Fact(compact(prop), label, pick(tagged, lang))))
             for value in (v for v in literals if not v.language):
                 if prop in _DAYS:
                     shown = i18n.format_day(str(value), lang,
@@ -329,8 +335,6 @@ def _add_paths(store: Store, page: EntityPage, in_groups: dict[str, list[str]],
                lang: str) -> None:
     """Add what led to the entity and what came after it (from the path engine), and the
     reading paths it is on, itself or through a milestone about it."""
-    from aigraph.web.paths_views import path_memberships
-
     index = catalog()
     graph = pathing.path_graph(store)
     if page.kind in ("milestone", "model") and page.iri in graph.nodes:

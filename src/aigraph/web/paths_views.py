@@ -16,8 +16,12 @@ from aigraph import pathing, paths
 from aigraph.errors import NotFound
 from aigraph.namespaces import is_slug
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.pages import HTML, RDF_FORMATS, negotiate, per_version, rdf_response
+from aigraph.web import i18n
+from aigraph.web.caching import catalog, per_version
+from aigraph.web.kinds import kind_name
+from aigraph.web.negotiation import HTML, RDF_FORMATS, negotiate, rdf_response
+from aigraph.web.search import suggest
+from aigraph.web.state import state
 
 bp = Blueprint("paths", __name__, url_prefix="/paths")
 
@@ -111,8 +115,6 @@ def show_json(slug: str):
 
 def _require_node(slug: str) -> None:
     """Raise NotFound, in the page language, unless paths can start from ``slug``."""
-    from aigraph.web.search import catalog, kind_name
-
     entry = catalog().by_slug.get(slug)
     if entry is None:
         raise NotFound(gettext("There is no entity called “%(slug)s”.", slug=slug))
@@ -161,8 +163,6 @@ def between():
 
 
 def _unknown_message(source: str, target: str, fallback: str) -> str:
-    from aigraph.web.search import catalog
-
     known = catalog().by_slug
     missing = [s for s in (source, target) if s not in known]
     if not missing:
@@ -172,8 +172,6 @@ def _unknown_message(source: str, target: str, fallback: str) -> str:
 
 
 def _no_path(source: str, target: str, message: str):
-    from aigraph.web.search import catalog, suggest
-
     wants = negotiate(PATH_OFFERS)
     if wants == JSON:
         return jsonify({"error": message, "status": 404, "from": source, "to": target}), 404

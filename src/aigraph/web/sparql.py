@@ -28,7 +28,7 @@ from aigraph.conneg import (
 from aigraph.errors import AigraphError, BadRequest, QueryRejected, StoreError
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
-from aigraph.web import state
+from aigraph.web.state import state
 
 bp = Blueprint("sparql", __name__)
 
