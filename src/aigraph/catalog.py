@@ -225,7 +225,7 @@ class Catalog:
         """Break ties between equal matches: prefer names the text covers (a short name that
         holds a matched word), then entities that many others link to."""
         lengths = [len(name.split()) for name in self.names[iri]
-                   if any(m in name for m in matched)]
+                   if not matched.isdisjoint(name.split())]
         shortest = min(lengths) if lengths else max(words, 4)
         return (COVER_BONUS * min(1.0, words / shortest)
                 + LINK_BONUS * min(1.0, self.entries[iri].links / LINKS_FULL))
