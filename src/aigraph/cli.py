@@ -16,6 +16,7 @@ from rdflib.term import Node
 from aigraph import queries
 from aigraph.errors import AigraphError
 from aigraph.guard import check_query
+from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.namespaces import compact
 from aigraph.settings import Settings
 from aigraph.store import Rows, Store, data_files, open_store
@@ -32,6 +33,12 @@ EXPORT_FORMATS = {
     "jsonld": "application/ld+json",
     "rdf": "application/rdf+xml",
 }
+
+
+def _lang(args, settings: Settings) -> str:
+    """The language of a command's messages: its ``--lang``, else the default language."""
+    lang = getattr(args, "lang", None) or settings.default_language
+    return lang if lang in LANGUAGES else DEFAULT
 
 
 def _store(settings: Settings, spec: str | None) -> Store:
@@ -93,7 +100,7 @@ def cmd_serve(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    from aigraph.pathing import check_paths
+    from aigraph.paths.checks import check_paths
     from aigraph.store import EmbeddedStore
     from aigraph.validate import ParseError, load_graph, load_shapes, validate
 
@@ -104,10 +111,10 @@ def cmd_validate(args, settings: Settings) -> int:
     try:
         graph = load_graph(files)
     except ParseError as error:
-        print(f"parse error: {error}", file=sys.stderr)
+        print(translate(args.lang, "parse error: %(error)s", error=error), file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"cannot read: {error}", file=sys.stderr)
+        print(translate(args.lang, "cannot read: %(error)s", error=error), file=sys.stderr)
         return 2
     report = validate(graph, shapes=load_shapes(settings.ontology_dir))
     # Reading paths are rules: what they select is only known by running them on the data.
@@ -122,8 +129,7 @@ def cmd_validate(args, settings: Settings) -> int:
     else:
         print(report.format_text(lang=args.lang))
         if problems:
-            title = "Percorsi di lettura" if args.lang == "it" else "Reading paths"
-            print(f"\n{title}:")
+            print("\n" + translate(args.lang, "Reading paths:"))
             for problem in problems:
                 print(f"  [{problem.severity}] {problem.message(args.lang)}")
     return 0 if report.conforms and not path_errors else 1
@@ -227,9 +233,12 @@ def cmd_stats(args, settings: Settings) -> int:
         data["triples"] = store.triple_count()
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    print(f"Triples: {store.triple_count()}")
+    print(translate(args.lang, "Triples: %(count)s", count=store.triple_count()))
+    titles = {"Entities per class": translate(args.lang, "Entities per class"),
+              "Milestones per decade": translate(args.lang, "Milestones per decade"),
+              "Milestones per category": translate(args.lang, "Milestones per category")}
     for title, rows, (key, value) in sections:
-        print(f"\n{title}")
+        print("\n" + titles[title])
         for row in rows.rows:
             label = str(row[key])
             if key == "decade":
@@ -239,32 +248,34 @@ def cmd_stats(args, settings: Settings) -> int:
 
 
 def cmd_path(args, settings: Settings) -> int:
-    from aigraph import pathing
+    from aigraph.paths import render, service
 
+    lang = args.lang
     chosen = [bool(args.slug), bool(args.lineage), bool(args.next),
               bool(args.source or args.target)]
     if sum(chosen) != 1 or bool(args.source) != bool(args.target):
-        print("give one of: a path SLUG, --lineage ID, --next ID, or --from ID --to ID",
-              file=sys.stderr)
+        print(translate(lang, "give one of: a path SLUG, --lineage ID, --next ID, or --from ID "
+                              "--to ID"), file=sys.stderr)
         return 2
     if args.limit is not None and args.limit < 1 or args.depth is not None and args.depth < 0:
-        print("--limit must be at least 1 and --depth at least 0", file=sys.stderr)
+        print(translate(lang, "--limit must be at least 1 and --depth at least 0"),
+              file=sys.stderr)
         return 2
     store = _store(settings, args.store)
     if args.slug:
-        path = pathing.reading_path(store, args.slug, args.lang)
+        path = service.reading_path(store, args.slug, args.lang)
     elif args.lineage:
-        path = pathing.lineage_path(store, args.lineage, args.lang, args.limit, args.depth)
+        path = service.lineage_path(store, args.lineage, args.lang, args.limit, args.depth)
     elif args.next:
-        path = pathing.next_path(store, args.next, args.lang, args.limit, args.depth)
+        path = service.next_path(store, args.next, args.lang, args.limit, args.depth)
     else:
-        path = pathing.between_path(store, args.source, args.target, args.lang)
+        path = service.between_path(store, args.source, args.target, args.lang)
     if args.format == "json":
-        print(json.dumps(pathing.to_json(path), indent=2, ensure_ascii=False))
+        print(json.dumps(render.to_json(path), indent=2, ensure_ascii=False))
     elif args.format == "ttl":
-        sys.stdout.write(pathing.format_ttl(path))
+        sys.stdout.write(render.format_ttl(path))
     else:
-        sys.stdout.write(pathing.format_text(path))
+        sys.stdout.write(render.format_text(path))
     return 0
 
 
@@ -287,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes")
     p.add_argument("files", nargs="*", help="Turtle files (default: the shipped data)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("format", help="rewrite data/ in the canonical, reviewable layout")
@@ -311,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="count what the graph holds")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT)
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_stats)
 
@@ -330,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=int, default=None,
                    help="for --lineage and --next, only what lies within this many "
                         "dependency links")
-    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT)
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_path)
@@ -348,7 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except AigraphError as error:
-        print(f"error: {error.message}", file=sys.stderr)
+        print(translate(_lang(args, settings), "error: %(message)s", message=error.message),
+              file=sys.stderr)
         return 2 if 400 <= error.status < 500 else 1
     except BrokenPipeError:
         return 0

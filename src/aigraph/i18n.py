@@ -47,13 +47,14 @@ def translator(lang: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS), [lang], DOMAIN)
 
 
-def translate(lang: str, message: str, **values: object) -> str:
+def translate(lang: str, message: str, /, **values: object) -> str:
     """Translate ``message`` into ``lang`` and fill its ``%(name)s`` placeholders."""
     text = translator(lang).gettext(message)
     return text % values if values else text
 
 
-def translate_plural(lang: str, singular: str, plural: str, count: int, **values: object) -> str:
+def translate_plural(lang: str, singular: str, plural: str, count: int, /,
+                     **values: object) -> str:
     """Translate a message that depends on ``count`` (given to the text as ``%(num)d``)."""
     text = translator(lang).ngettext(singular, plural, count)
     return text % {"num": count, **values}

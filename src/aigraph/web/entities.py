@@ -2,7 +2,7 @@
 
 ``entity_page`` turns the entity's statements (two named queries: what it says, what points
 at it) into plain page data: facts formatted for the page language, links grouped by relation,
-the model lineage and the reading paths it is on (from the path engine), a neighbourhood graph
+the model lineage and the reading paths it is on (from the path service), a neighbourhood graph
 for the small script in ``web/static/js/graph.js``, and a schema.org description.
 """
 
@@ -16,11 +16,12 @@ from flask_babel import gettext
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from aigraph import pathing, paths, queries
+from aigraph import queries
 from aigraph.catalog import Catalog
 from aigraph.errors import NotFound
 from aigraph.i18n import pick
 from aigraph.namespaces import AIG, compact, entity_iri, slug_of
+from aigraph.paths.service import walk_around
 from aigraph.store import Store
 from aigraph.web import i18n
 from aigraph.web.caching import catalog
@@ -333,13 +334,12 @@ def entity_page(store: Store, slug: str, lang: str) -> EntityPage:
 
 def _add_paths(store: Store, page: EntityPage, in_groups: dict[str, list[str]],
                lang: str) -> None:
-    """Add what led to the entity and what came after it (from the path engine), and the
+    """Add what led to the entity and what came after it (from the path service), and the
     reading paths it is on, itself or through a milestone about it."""
     index = catalog()
-    graph = pathing.path_graph(store)
-    if page.kind in ("milestone", "model") and page.iri in graph.nodes:
-        before = paths.lineage(graph, page.iri, limit=LINEAGE_STEPS + 1)
-        after = paths.following(graph, page.iri, limit=LINEAGE_STEPS + 1)
+    around = walk_around(store, page.iri, LINEAGE_STEPS + 1)
+    if page.kind in ("milestone", "model") and around is not None:
+        before, after = around
         page.lineage = [link_to(index, s.iri, lang) for s in before.steps if s.iri != page.iri]
         earlier = {s.iri for s in before.steps}
         page.descendants = [link_to(index, s.iri, lang) for s in after.steps

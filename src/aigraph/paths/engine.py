@@ -1,4 +1,4 @@
-"""Order reading paths and generate paths over the dependency graph (pure: no store, no web).
+"""The path engine: order reading paths and generate paths over the dependency graph (pure).
 
 Everything here works on plain data: ``Node`` (an entity with its kind, date and importance
 rank) and ``Edge`` (one ``buildsOn``, ``basedOn``, ``involves`` or ``developedBy`` triple).
