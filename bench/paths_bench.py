@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 from aigraph.namespaces import slug_of, sparql_prologue  # noqa: E402
 from aigraph.paths import engine, service, source  # noqa: E402
+from aigraph.paths.graph import BUILDS_ON, MILESTONE, ORGANIZATION, NoPath, PathGraph, build_graph  # noqa: E402
 from aigraph.store import EmbeddedStore  # noqa: E402
 from timing import timed  # noqa: E402
 
@@ -57,12 +58,12 @@ id:bench-path a aig:ReadingPath ;
 ANCESTORS = sparql_prologue() + "SELECT DISTINCT ?m ?a WHERE { ?m aig:buildsOn+ ?a }"
 
 
-def _pick(graph: engine.PathGraph) -> tuple[str, str, str]:
+def _pick(graph: PathGraph) -> tuple[str, str, str]:
     """A late milestone with a long ancestry, an early one, and a pair for ``between``."""
-    milestones = sorted((n for n in graph.nodes.values() if n.kind == engine.MILESTONE),
+    milestones = sorted((n for n in graph.nodes.values() if n.kind == MILESTONE),
                         key=lambda n: (n.date or "", n.iri))
     builds = graph.deps.edge_subgraph(
-        (u, v) for u, v, d in graph.deps.edges(data=True) if d["edge"].via == engine.BUILDS_ON)
+        (u, v) for u, v, d in graph.deps.edges(data=True) if d["edge"].via == BUILDS_ON)
     late = max((n.iri for n in milestones[-200:] if n.iri in builds),
                key=lambda iri: (len(nx.descendants(builds, iri)), iri))
     early = next(n.iri for n in milestones if n.iri in builds and builds.in_degree(n.iri))
@@ -77,7 +78,7 @@ def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
     t_cached = timed(lambda: source.path_graph(store), max(repeat, 100))
     t_read = timed(lambda: source.load_graph_data(store), 1)
     nodes, edges = source.load_graph_data(store)
-    t_build = timed(lambda: engine.build_graph(nodes, edges), 1)
+    t_build = timed(lambda: build_graph(nodes, edges), 1)
     # Derived once per graph, on first use: cycles shrunk (ordering), undirected links (between).
     t_condense = timed(lambda: graph.condensed, 1)
     t_links = timed(lambda: graph.links, 1)
@@ -108,7 +109,7 @@ def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
 
     # Lineage: ancestors over buildsOn in networkx against SPARQL property paths.
     builds = nx.DiGraph((u, v) for u, v, d in graph.deps.edges(data=True)
-                        if d["edge"].via == engine.BUILDS_ON)
+                        if d["edge"].via == BUILDS_ON)
     binding = {"m": URIRef(late)}
     nx_set = nx.descendants(builds, late)
     sparql_set = {str(r["a"]) for r in store.select(ANCESTORS, binding)}
@@ -140,7 +141,7 @@ def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
         t_between = timed(lambda: engine.between(graph, early, late), repeat)
         # The same links the first, dependency-only try of ``between`` walks: no organizations.
         plain = graph.links.subgraph(n for n, node in graph.nodes.items()
-                                     if node.kind != engine.ORGANIZATION)
+                                     if node.kind != ORGANIZATION)
         t_bfs = timed(lambda: nx.shortest_path(plain, early, late), repeat)
         hops = len(nx.shortest_path(plain, early, late)) - 1
         assert len(walk.steps) - 1 == hops, "weighted path is longer than the shortest"
@@ -149,7 +150,7 @@ def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
         t_between_full = timed(lambda: service.between_path(store, early_slug, middle_slug), 1)
         rows.append((name, "between, whole path first time (with texts)", t_between_full,
                      None, None))
-    except engine.NoPath:
+    except NoPath:
         rows.append((name, "between: no path in this graph", 0.0, None, None))
 
 

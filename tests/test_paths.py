@@ -6,9 +6,9 @@ import pytest
 
 from aigraph.errors import NotFound
 from aigraph.paths import engine
-from aigraph.paths.engine import Edge, Node
+from aigraph.paths.graph import MILESTONE, MODEL, ORGANIZATION, Edge, Node, NoPath, build_graph
 
-M, X, ORG = engine.MILESTONE, engine.MODEL, engine.ORGANIZATION
+M, X, ORG = MILESTONE, MODEL, ORGANIZATION
 
 
 def ms(iri, date, rank=3):
@@ -24,7 +24,7 @@ def org(iri):
 
 
 def graph(nodes, edges):
-    return engine.build_graph(nodes, [Edge(*e) for e in edges])
+    return build_graph(nodes, [Edge(*e) for e in edges])
 
 
 def iris(steps):
@@ -262,7 +262,7 @@ def test_between_prefers_fewer_steps_over_importance():
 def test_between_uses_organizations_only_when_nothing_else_links(g):
     walk = engine.between(g, "mistral", "mixtral")
     assert "mistral-ai" not in iris(walk.steps)
-    with pytest.raises(engine.NoPath):
+    with pytest.raises(NoPath):
         engine.between(g, "llama", "gemma")
     weak = engine.between(graph(NODES, EDGES + [("gemma-release", "involves", "meta")]),
                          "llama", "gemma")
@@ -271,7 +271,7 @@ def test_between_uses_organizations_only_when_nothing_else_links(g):
 
 
 def test_between_with_no_path_says_so(g):
-    with pytest.raises(engine.NoPath, match="no path links neo and gemma") as caught:
+    with pytest.raises(NoPath, match="no path links neo and gemma") as caught:
         engine.between(g, "neo", "gemma")
     assert isinstance(caught.value, NotFound)
     assert caught.value.status == 404

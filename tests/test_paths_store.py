@@ -7,7 +7,8 @@ import pytest
 
 from aigraph.errors import BadRequest, NotFound
 from aigraph.namespaces import entity_iri, sparql_prologue
-from aigraph.paths import checks, engine, render, service, source
+from aigraph.paths import checks, render, service, source
+from aigraph.paths.graph import NoPath
 from aigraph.store import EmbeddedStore
 
 SEED = ["gpt-neo-release", "bloom-release", "llama-release", "mistral-7b-release",
@@ -145,7 +146,7 @@ def test_between(store):
 
 
 def test_between_with_no_path_says_so_in_each_language(store):
-    with pytest.raises(engine.NoPath, match="No path links GPT-Neo and Gemma"):
+    with pytest.raises(NoPath, match="No path links GPT-Neo and Gemma"):
         service.between_path(store, "gpt-neo", "gemma")
     with pytest.raises(NotFound, match="Nessun percorso collega GPT-Neo e Gemma"):
         service.between_path(store, "gpt-neo", "gemma", "it")

@@ -17,7 +17,7 @@ from babel.lists import format_list
 from aigraph.i18n import LANGUAGES, translate
 from aigraph.namespaces import slug_of
 from aigraph.paths import engine, service, source
-from aigraph.paths.engine import PathGraph, Step
+from aigraph.paths.graph import MILESTONE, PathGraph, Step, build_graph
 from aigraph.paths.model import PathProblem
 from aigraph.store import Store
 
@@ -95,7 +95,7 @@ def _check_one(store: Store, slug: str, graph: PathGraph, mirrored: PathGraph
             "Reading path %(path)s is empty: its membership rule selects no milestone.",
             path=slug))
     unknown = sorted(m for m in selected
-                     if m not in graph.nodes or graph.nodes[m].kind != engine.MILESTONE)
+                     if m not in graph.nodes or graph.nodes[m].kind != MILESTONE)
     if unknown:
         problems.append(_problem(
             slug, "warning", "unknown-member",
@@ -116,7 +116,7 @@ def check_paths(store: Store, slugs: Iterable[str] | None = None) -> list[PathPr
     """Check the defined reading paths (all of them, or ``slugs``) and return the problems."""
     snap = source.snapshot(store)
     # The same data fed in reverse: the order must not depend on how the store lists it.
-    mirrored = engine.build_graph(reversed(snap.nodes), reversed(snap.edges))
+    mirrored = build_graph(reversed(snap.nodes), reversed(snap.edges))
     problems: list[PathProblem] = []
     for slug in sorted(slugs) if slugs is not None else source.path_slugs(store):
         problems += _check_one(store, slug, snap.graph, mirrored)

@@ -16,7 +16,17 @@ from aigraph.errors import BadRequest, NotFound
 from aigraph.i18n import LANGUAGES, pick, translate
 from aigraph.namespaces import AIG, VOCAB, compact, entity_iri, is_slug, slug_of
 from aigraph.paths import engine, source
-from aigraph.paths.engine import Reason, Step, Walk
+from aigraph.paths.graph import (
+    BASED_ON,
+    BUILDS_ON,
+    DEVELOPED_BY,
+    INVOLVES,
+    MILESTONE,
+    NoPath,
+    Reason,
+    Step,
+    Walk,
+)
 from aigraph.paths.model import Path, PathStep, PathSummary, Term
 from aigraph.paths.source import Definition, Snapshot
 from aigraph.store import Store
@@ -75,19 +85,19 @@ def definition(store: Store, slug: str, lang: str = "en") -> Definition:
 def _quoted(store: Store, snap: Snapshot, iri: str, lang: str) -> str:
     title = snap.title(store, iri, lang)
     node = snap.graph.nodes.get(iri)
-    return f"“{title}”" if node is not None and node.kind == engine.MILESTONE else title
+    return f"“{title}”" if node is not None and node.kind == MILESTONE else title
 
 
 def reason_text(via: str, subject: str, target: str, lang: str) -> str:
     """Say in ``lang`` why a step is on a generated path: ``subject`` ``via`` ``target``."""
-    if via == engine.BUILDS_ON:
+    if via == BUILDS_ON:
         return translate(lang, "%(subject)s builds on %(object)s", subject=subject, object=target)
-    if via == engine.BASED_ON:
+    if via == BASED_ON:
         return translate(lang, "%(subject)s is based on %(object)s", subject=subject,
                          object=target)
-    if via == engine.INVOLVES:
+    if via == INVOLVES:
         return translate(lang, "%(subject)s is about %(object)s", subject=subject, object=target)
-    if via == engine.DEVELOPED_BY:
+    if via == DEVELOPED_BY:
         return translate(lang, "%(subject)s was developed by %(object)s", subject=subject,
                          object=target)
     return f"{subject} {via} {target}"
@@ -267,12 +277,12 @@ def between_path(store: Store, source_slug: str, target_slug: str, lang: str = "
     snap = source.snapshot(store)
     try:
         walk = engine.between(snap.graph, a, b)
-    except engine.NoPath as error:
+    except NoPath as error:
         message = translate(lang, "No path links %(source)s and %(target)s: no chain of "
                                   "buildsOn, basedOn, involves or developedBy links connects "
                                   "them in the graph.",
                             source=snap.title(store, a, lang), target=snap.title(store, b, lang))
-        raise engine.NoPath(a, b, message) from error
+        raise NoPath(a, b, message) from error
     return _generated(store, snap, "between", (source_slug, target_slug), walk, lang)
 
 

@@ -24,13 +24,13 @@ from aigraph.catalog import Catalog
 from aigraph.i18n import pick
 from aigraph.namespaces import AIG, VOCAB, entity_iri, is_slug, slug_of
 from aigraph.paths import engine
-from aigraph.paths.engine import Edge, Node, PathGraph
+from aigraph.paths.graph import MILESTONE, MODEL, ORGANIZATION, Edge, Node, PathGraph, build_graph
 from aigraph.store import Store
 
 _ORDERINGS = {str(AIG.DependencyOrder): engine.DEPENDENCY,
               str(AIG.ChronologicalOrder): engine.CHRONOLOGICAL}
-_KIND_OF_TYPE = {str(AIG.Milestone): engine.MILESTONE, str(AIG.Model): engine.MODEL,
-                 str(AIG.Organization): engine.ORGANIZATION}
+_KIND_OF_TYPE = {str(AIG.Milestone): MILESTONE, str(AIG.Model): MODEL,
+                 str(AIG.Organization): ORGANIZATION}
 #: How many entities one facts query asks about.
 PREFETCH_BATCH = 400
 
@@ -147,7 +147,7 @@ def snapshot(store: Store) -> Snapshot:
         found = _CACHE.get(store)
         if found is None or found.version != version:
             nodes, edges = load_graph_data(store)
-            found = Snapshot(version, engine.build_graph(nodes, edges), nodes, edges)
+            found = Snapshot(version, build_graph(nodes, edges), nodes, edges)
             _CACHE[store] = found
         return found
 

@@ -15,7 +15,8 @@ from flask_babel import gettext
 
 from aigraph.errors import NotFound
 from aigraph.namespaces import is_slug
-from aigraph.paths import engine, render, service
+from aigraph.paths import render, service
+from aigraph.paths.graph import NoPath
 from aigraph.paths.model import Path
 from aigraph.store import Store
 from aigraph.web import i18n
@@ -154,7 +155,7 @@ def between():
                                path=None, message="")
     try:
         path = service.between_path(state().store, source, target, i18n.current())
-    except engine.NoPath as error:
+    except NoPath as error:
         return _no_path(source, target, error.message)
     except NotFound as error:
         return _no_path(source, target, _unknown_message(source, target, error.message))
