@@ -11,7 +11,7 @@ from aigraph.catalog import CLASS_KEYS
 from aigraph.store import Store
 from aigraph.web import i18n
 from aigraph.web.caching import catalog
-from aigraph.web.entities import Link, link_to
+from aigraph.web.entity_page import Link, link_to
 from aigraph.web.kinds import kind_names
 from aigraph.web.paths_views import PathCard, path_cards
 from aigraph.web.state import state

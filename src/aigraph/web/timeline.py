@@ -19,7 +19,7 @@ from aigraph.namespaces import entity_iri, slug_of
 from aigraph.store import Store
 from aigraph.web import i18n
 from aigraph.web.caching import catalog, per_version
-from aigraph.web.entities import IMPORTANCE_KEYS
+from aigraph.web.entity_page import IMPORTANCE_KEYS
 from aigraph.web.routing import entity_url
 from aigraph.web.state import state
 
