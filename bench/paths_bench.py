@@ -70,7 +70,8 @@ def _pick(graph: PathGraph) -> tuple[str, str, str]:
     return late, early, milestones[len(milestones) // 2].iri
 
 
-def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
+# One statement per figure measured, in the order the report prints them.
+def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,  # noqa: PLR0915
             rows: list[tuple]) -> None:
     """Time every operation on ``store`` and append (graph, operation, seconds, peer...) rows."""
     t_cold = timed(lambda: source.path_graph(store), 1)

@@ -281,6 +281,7 @@ def cmd_path(args, settings: Settings) -> int:
 
 # --- parser --------------------------------------------------------------------------------
 
+# Long, but a flat table of subcommands and their options, read top to bottom.
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
