@@ -89,8 +89,9 @@ def cmd_serve(args, settings: Settings) -> int:
     executor = app.extensions["aigraph_executor"]
     executor.start()
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"aigraph serving on http://{args.host}:{args.port}/ "
-          f"({app.extensions['aigraph'].store.kind} store)", file=sys.stderr)
+    print(translate(_lang(args, settings), "aigraph serving on %(url)s (%(kind)s store)",
+                    url=f"http://{args.host}:{args.port}/",
+                    kind=app.extensions["aigraph"].store.kind), file=sys.stderr)
     try:
         app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     finally:
@@ -139,21 +140,23 @@ def cmd_format(args, settings: Settings) -> int:
     from aigraph.datafile import canonical_files, write_data
     from aigraph.validate import ParseError, load_graph, load_ontology, load_shapes, validate
 
+    lang = _lang(args, settings)
     data_dir = Path(settings.data_dir)
     try:
         graph = load_graph(sorted(data_dir.glob("*.ttl")))
     except ParseError as error:
-        print(f"parse error: {error}", file=sys.stderr)
+        print(translate(lang, "parse error: %(error)s", error=error), file=sys.stderr)
         return 2
     if args.check:
         wanted = canonical_files(graph)
         present = {p.name: p.read_text(encoding="utf-8") for p in data_dir.glob("*.ttl")}
         if present == wanted:
-            print("data files are in canonical form")
+            print(translate(lang, "data files are in canonical form"))
             return 0
         changed = sorted(set(wanted) ^ set(present)
                          | {n for n in wanted if present.get(n) != wanted[n]})
-        print("not in canonical form (run `aigraph format`): " + ", ".join(changed))
+        print(translate(lang, "not in canonical form (run `aigraph format`): %(files)s",
+                        files=", ".join(changed)))
         return 1
 
     def conforming(data):
@@ -166,19 +169,21 @@ def cmd_format(args, settings: Settings) -> int:
     try:
         written = write_data(graph, data_dir, check=conforming)
     except ValueError as error:
-        print(f"nothing written: the data does not conform\n{error}", file=sys.stderr)
+        print(translate(lang, "nothing written: the data does not conform") + f"\n{error}",
+              file=sys.stderr)
         return 1
-    print("wrote " + ", ".join(p.name for p in written))
+    print(translate(lang, "wrote %(files)s", files=", ".join(p.name for p in written)))
     return 0
 
 
 def cmd_query(args, settings: Settings) -> int:
+    lang = _lang(args, settings)
     if args.file:
         text = Path(args.file).read_text(encoding="utf-8")
     elif args.query:
         text = args.query
     else:
-        print("give a query, or --file F", file=sys.stderr)
+        print(translate(lang, "give a query, or --file F"), file=sys.stderr)
         return 2
     checked = check_query(text)
     text, form = checked.text, checked.form
@@ -188,20 +193,20 @@ def cmd_query(args, settings: Settings) -> int:
         media = EXPORT_FORMATS.get(args.format) or {
             "table": "text/turtle", "json": "application/ld+json"}.get(args.format)
         if media is None:
-            print(f"a {form} query gives a graph: use --format table, json, ttl, nt, jsonld "
-                  f"or rdf", file=sys.stderr)
+            print(translate(lang, "a %(form)s query gives a graph: use --format table, json, "
+                                  "ttl, nt, jsonld or rdf", form=form), file=sys.stderr)
             return 2
         out.write(store.serialize_query(text, media))
     elif args.format == "table":
         if form == "ASK":
-            print("yes" if store.ask(text) else "no")
+            print(translate(lang, "yes") if store.ask(text) else translate(lang, "no"))
         else:
             print(format_table(store.select(text)))
     elif args.format in QUERY_FORMATS:
         out.write(store.serialize_query(text, QUERY_FORMATS[args.format]))
     else:
-        print(f"a {form} query gives a table: use --format table, json, csv, tsv or xml",
-              file=sys.stderr)
+        print(translate(lang, "a %(form)s query gives a table: use --format table, json, csv, "
+                              "tsv or xml", form=form), file=sys.stderr)
         return 2
     out.flush()
     return 0

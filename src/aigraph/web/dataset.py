@@ -21,7 +21,7 @@ import aigraph
 from aigraph import queries
 from aigraph.catalog import CLASS_KEYS
 from aigraph.errors import NotFound
-from aigraph.i18n import pick
+from aigraph.i18n import LANGUAGES, pick, translate
 from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri
 from aigraph.store import Store
 from aigraph.web import i18n
@@ -44,12 +44,9 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 #: DCAT 3's version property, which rdflib's closed DCAT namespace predates.
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 TITLE = "aigraph"
-DESCRIPTIONS = {
-    "en": "An open knowledge graph of the history of artificial intelligence: milestones, "
-          "models, organizations and licenses, validated by SHACL and queryable with SPARQL.",
-    "it": "Un grafo di conoscenza aperto sulla storia dell'intelligenza artificiale: tappe, "
-          "modelli, organizzazioni e licenze, validato con SHACL e interrogabile in SPARQL.",
-}
+#: The dataset's description, a catalog msgid: the RDF description carries it in every language.
+DESCRIPTION = ("An open knowledge graph of the history of artificial intelligence: milestones, "
+               "models, organizations and licenses, validated by SHACL and queryable with SPARQL.")
 
 
 @dataclass(frozen=True)
@@ -161,8 +158,8 @@ def void_graph(store: Store) -> rdflib.Graph:
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, RDF.type, DCAT.Dataset))
     add((dataset, DCTERMS.title, Literal(TITLE)))
-    for lang, text in DESCRIPTIONS.items():
-        add((dataset, DCTERMS.description, Literal(text, lang=lang)))
+    for lang in LANGUAGES:
+        add((dataset, DCTERMS.description, Literal(translate(lang, DESCRIPTION), lang=lang)))
     add((dataset, DCTERMS.license, URIRef(LICENSE)))
     add((dataset, DCAT_VERSION, Literal(version_text(numbers["modified"]))))
     add((dataset, OWL.versionInfo, Literal(version_text(numbers["modified"]))))
