@@ -13,25 +13,17 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from aigraph import queries
+from aigraph import formats, queries
 from aigraph.errors import AigraphError
 from aigraph.guard import check_query
 from aigraph.namespaces import compact
 from aigraph.settings import Settings
 from aigraph.store import Rows, Store, data_files, open_store
 
-QUERY_FORMATS = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-}
-EXPORT_FORMATS = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+#: ``--format`` choices of ``query`` and ``export`` (in the order ``--help`` has always shown),
+#: with their media types from the format registry.
+QUERY_FORMATS = {name: formats.get(name).media_type for name in ("json", "csv", "tsv", "xml")}
+EXPORT_FORMATS = {name: formats.get(name).media_type for name in ("ttl", "nt", "jsonld", "rdf")}
 
 
 def _store(settings: Settings, spec: str | None) -> Store:

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from aigraph import formats
 from aigraph.errors import QuerySyntaxError, StoreError
 from aigraph.namespaces import PREFIXES
 
@@ -34,19 +35,10 @@ Bindings = Mapping[str, Node]
 
 #: Media types the stores can produce for SELECT/ASK results, with pyoxigraph's format.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
+    f.media_type: f.oxigraph for f in formats.RESULT_FORMATS}
 
 #: Media types the stores can produce for graphs (CONSTRUCT/DESCRIBE, exports).
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {f.media_type: f.oxigraph for f in formats.GRAPH_FORMATS}
 
 
 @dataclass(frozen=True)

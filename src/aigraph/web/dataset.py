@@ -23,15 +23,8 @@ from aigraph.errors import NotFound
 from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri
 from aigraph.store import Store
 from aigraph.web import i18n, state
-from aigraph.web.pages import (
-    HTML,
-    RDF_FORMATS,
-    data_version,
-    negotiate,
-    offers,
-    per_version,
-    rdf_response,
-)
+from aigraph.web.negotiation import alternates, is_rdf, negotiate_request, offers, rdf_response
+from aigraph.web.pages import data_version, per_version
 from aigraph.web.search import CLASS_KEYS, catalog, kind_names
 
 bp = Blueprint("dataset", __name__)
@@ -42,8 +35,8 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
     "nt": ("application/n-triples", "N-Triples"),
     "jsonld": ("application/ld+json", "JSON-LD"),
 }
-DATASET_OFFERS = offers(*RDF_FORMATS)
-ONTOLOGY_OFFERS = {HTML: ("application/xhtml+xml",), "text/turtle": ()}
+DATASET_OFFERS = offers()
+ONTOLOGY_OFFERS = offers(rdf=("ttl",))
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 #: DCAT 3's version property, which rdflib's closed DCAT namespace predates.
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
@@ -224,9 +217,7 @@ def dataset_page(store: Store, lang: str) -> DatasetPage:
         classes=classes, downloads=downloads(store, lang),
         sparql_url=url_for("sparql.endpoint") if _has_endpoint() else "/sparql",
         bibtex=bibtex, citation=plain,
-        formats=[{"name": RDF_FORMATS[m][0], "media": m,
-                  "url": url_for("dataset.index", format=RDF_FORMATS[m][0])}
-                 for m in RDF_FORMATS])
+        formats=alternates("dataset.index"))
 
 
 def _has_endpoint() -> bool:
@@ -355,9 +346,9 @@ def ontology_file() -> Path:
 @bp.get("/dataset")
 def index():
     """Describe the dataset (VoID and DCAT), its downloads, and how to cite it."""
-    media = negotiate(DATASET_OFFERS)
+    media = negotiate_request(DATASET_OFFERS)
     store = state().store
-    if media in RDF_FORMATS:
+    if is_rdf(media):
         return rdf_response(void_graph(store), media)
     page = dataset_page(store, i18n.current())
     return render_template("dataset/index.html", page=page), 200, {"Vary": "Accept"}
@@ -378,7 +369,7 @@ def download(suffix: str):
 @bp.get("/ontology")
 def ontology():
     """Show the vocabulary: classes and properties with labels, comments, domains and ranges."""
-    if negotiate(ONTOLOGY_OFFERS) == "text/turtle":
+    if negotiate_request(ONTOLOGY_OFFERS) == "text/turtle":
         return ontology_ttl()
     page = ontology_page(state().store, i18n.current())
     return render_template("dataset/ontology.html", page=page), 200, {"Vary": "Accept"}

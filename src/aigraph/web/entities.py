@@ -21,12 +21,13 @@ from aigraph.errors import NotFound
 from aigraph.namespaces import AIG, compact, entity_iri, slug_of
 from aigraph.store import Store
 from aigraph.web import i18n, state
-from aigraph.web.pages import RDF_FORMATS, entity_url, negotiate, offers, rdf_response
+from aigraph.web.negotiation import alternates, is_rdf, negotiate_request, offers, rdf_response
+from aigraph.web.pages import entity_url
 from aigraph.web.search import Catalog, catalog, kind_name
 
 bp = Blueprint("entities", __name__)
 
-ENTITY_OFFERS = offers(*RDF_FORMATS)
+ENTITY_OFFERS = offers()
 WIKIDATA = "http://www.wikidata.org/entity/"
 IMPORTANCE_KEYS = {str(AIG.Landmark): "landmark", str(AIG.High): "high",
                    str(AIG.Medium): "medium", str(AIG.Low): "low"}
@@ -450,18 +451,16 @@ def is_reading_path(slug: str) -> bool:
 @bp.get("/id/<slug:slug>")
 def entity(slug: str):
     """Show an entity, or describe it in RDF when the client asks for it."""
-    media = negotiate(ENTITY_OFFERS)
+    media = negotiate_request(ENTITY_OFFERS)
     store = state().store
-    if media in RDF_FORMATS:
+    if is_rdf(media):
         return rdf_response(entity_graph(store, slug), media)
     if is_reading_path(slug):
         return redirect(url_for("paths.show", slug=slug), code=303)
     page = entity_page(store, slug, i18n.current())
-    alternates = [{"media": m, "name": RDF_FORMATS[m][0],
-                   "url": url_for("entities.entity", slug=slug, format=RDF_FORMATS[m][0])}
-                  for m in RDF_FORMATS]
-    response = render_template("entities/entity.html", page=page, alternates=alternates)
+    links = alternates("entities.entity", slug=slug)
+    response = render_template("entities/entity.html", page=page, alternates=links)
     return response, 200, {"Vary": "Accept",
                            "Link": ", ".join(f'<{a["url"]}>; rel="alternate"; type="{a["media"]}"'
-                                             for a in alternates)}
+                                             for a in links)}
 

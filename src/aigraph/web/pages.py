@@ -1,17 +1,16 @@
 """Site-wide page furniture: the about page, error pages, the slug converter and shared helpers.
 
 Helpers here are used by every blueprint of the web site: ``per_version`` caches a value for the
-current data version, ``negotiate`` picks a response format from ``?format=`` and ``Accept``,
-``rdf_response`` serialises an rdflib graph, and ``script_json`` embeds JSON in a page safely.
+current data version and ``script_json`` embeds JSON in a page safely. Choosing a response
+format (``?format=`` and ``Accept``) lives in ``aigraph.web.negotiation``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-import rdflib
 from flask import (
     Blueprint,
     Flask,
@@ -29,27 +28,15 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, ValidationError
 
-from aigraph import conneg
-from aigraph.conneg import NotAcceptable
 from aigraph.errors import AigraphError
 from aigraph.namespaces import SLUG_MAX
 from aigraph.store import Store
 from aigraph.web import state
+from aigraph.web.negotiation import error_format
 
 bp = Blueprint("pages", __name__)
 
 T = TypeVar("T")
-
-#: RDF serialisations offered wherever a page also has a graph, by media type: the ``?format=``
-#: name and rdflib's serialiser.
-RDF_FORMATS: dict[str, tuple[str, str]] = {
-    "text/turtle": ("ttl", "turtle"),
-    "application/ld+json": ("jsonld", "json-ld"),
-    "application/n-triples": ("nt", "nt"),
-    "application/rdf+xml": ("rdf", "xml"),
-}
-HTML = "text/html"
-
 
 class SlugConverter(BaseConverter):
     """Match only well-formed slugs, so that a malformed one is a 404 before any query."""
@@ -90,58 +77,6 @@ def entity_url(slug: str) -> str:
     return f"{g.aigraph_entity_url}/{slug}"
 
 
-# --- formats -----------------------------------------------------------------------------------
-
-#: ``?format=`` names and the media types they select.
-FORMAT_NAMES: dict[str, str] = {
-    "html": HTML, "json": "application/json",
-    **{short: media for media, (short, _fmt) in RDF_FORMATS.items()},
-}
-
-
-def negotiate(offers: Mapping[str, Sequence[str]]) -> str:
-    """Pick the media type to answer with: ``?format=`` when given, else ``Accept``.
-
-    ``offers`` maps media types, in order of preference, to the aliases that also select them;
-    the first one answers ``*/*`` and a missing header. Raise NotAcceptable when none fits.
-    """
-    asked = request.args.get("format")
-    if asked:
-        chosen = FORMAT_NAMES.get(asked.strip().lower())
-        if chosen not in offers:
-            raise NotAcceptable(_unknown_format(offers))
-        return chosen
-    chosen = conneg.negotiate(request.headers.get("Accept"), offers)
-    if chosen is None:
-        raise NotAcceptable(_unknown_format(offers))
-    return chosen
-
-
-def _unknown_format(offers: Mapping[str, Sequence[str]]) -> str:
-    names = ", ".join(name for name, media in FORMAT_NAMES.items() if media in offers)
-    return gettext("None of the formats asked for is available here. Available formats: "
-                   "%(names)s.", names=names)
-
-
-def offers(*media_types: str) -> dict[str, tuple[str, ...]]:
-    """Build an offer table for ``negotiate``: HTML (with XHTML) first, then ``media_types``."""
-    table: dict[str, tuple[str, ...]] = {HTML: ("application/xhtml+xml",)}
-    for media in media_types:
-        table[media] = ("application/json",) if media == "application/ld+json" else ()
-    return table
-
-
-def rdf_response(graph: rdflib.Graph, media_type: str) -> Response:
-    """Serialise ``graph`` as ``media_type`` (one of RDF_FORMATS)."""
-    _short, fmt = RDF_FORMATS[media_type]
-    body = graph.serialize(format=fmt, encoding="utf-8")
-    response = Response(body, mimetype=media_type)
-    if media_type in ("text/turtle", "application/n-triples"):
-        response.content_type = f"{media_type}; charset=utf-8"
-    response.vary.add("Accept")
-    return response
-
-
 def script_json(value: Any) -> Markup:
     """Serialise ``value`` with json.dumps for a ``<script>`` element, escaping what ends one."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -170,18 +105,8 @@ def about():
     return render_template("pages/about.html")
 
 
-def _error_format() -> str:
-    """How to answer an error: ``html`` for browsers, ``json`` when asked, else ``text``."""
-    if request.args.get("format") == "json":
-        return "json"
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/plain"])
-    if best is None and not request.accept_mimetypes:
-        return "html"
-    return {"application/json": "json", "text/plain": "text"}.get(best or "", "html")
-
-
 def _error(status: int, message: str, template: str = "pages/error.html", **context):
-    kind = _error_format()
+    kind = error_format()
     if kind == "json":
         extra = {k: [s.as_json() for s in v] if k == "suggestions" else v
                  for k, v in context.items()}
