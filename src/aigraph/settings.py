@@ -45,7 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_language", "en",
             "Language used when neither ?lang, the cookie nor Accept-Language chooses one (en or it)."),
     Setting("base_url", "https://w3id.org/aigraph/",
-            "Public base of the entity IRIs; entity pages answer for {base_url}id/{slug}."),
+            "Public address of the site: names the dataset ({base_url}dataset) and is the URL "
+            "its citation gives. Entity IRIs do not change with it (https://w3id.org/aigraph/id/{slug})."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -19,7 +19,7 @@ from flask_babel import gettext
 from rdflib import Literal, URIRef
 
 from aigraph import queries
-from aigraph.namespaces import VOCAB, slug_of
+from aigraph.namespaces import AIG, slug_of
 from aigraph.store import Store
 from aigraph.web import i18n, state
 from aigraph.web.pages import entity_url, per_version
@@ -28,12 +28,12 @@ bp = Blueprint("search", __name__)
 
 #: Entity classes by IRI, with the key used in URLs, CSS and templates; first match wins.
 CLASS_KEYS: dict[str, str] = {
-    VOCAB + "ReadingPath": "path",
-    VOCAB + "Milestone": "milestone",
-    VOCAB + "Model": "model",
-    VOCAB + "Organization": "organization",
-    VOCAB + "License": "license",
-    VOCAB + "Category": "category",
+    str(AIG.ReadingPath): "path",
+    str(AIG.Milestone): "milestone",
+    str(AIG.Model): "model",
+    str(AIG.Organization): "organization",
+    str(AIG.License): "license",
+    str(AIG.Category): "category",
 }
 #: The order result groups appear in.
 KIND_ORDER = ("model", "organization", "milestone", "license", "category", "path", "entity")

@@ -20,6 +20,7 @@ from aigraph import formats
 from aigraph.errors import AigraphError, BadRequest, NotAcceptable, QueryRejected, StoreError
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
+from aigraph.namespaces import ID_BASE
 from aigraph.web import state
 from aigraph.web.negotiation import (
     GRAPH_OFFERS,
@@ -59,11 +60,12 @@ class EditorPage:
 
     ``endpoint``: the URL queries go to; ``query``: text to prefill; ``formats``: dicts with
     ``name`` (the ``?format=`` value) and ``media_type``; ``max_rows`` and ``time_limit``: the
-    limits in force.
+    limits in force; ``entity_base``: the IRI base of entities, which the editor links to pages.
     """
 
     endpoint: str
     query: str = ""
+    entity_base: str = ID_BASE
     formats: list[dict] = field(default_factory=list)
     max_rows: int = 0
     time_limit: float = 0.0
