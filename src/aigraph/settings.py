@@ -31,7 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Where queries run: empty for the embedded store built from ontology_dir and "
             "data_dir, or the http(s) URL of a SPARQL 1.1 query endpoint."),
     Setting("update_url", "",
-            "SPARQL 1.1 Update URL of the remote store, when it differs from the query URL."),
+            "SPARQL 1.1 Update URL of a remote store, for curation writes. Nothing writes to a "
+            "remote store yet (the site and the commands only read), so it has no effect today."),
     Setting("query_time_limit", 10.0,
             "Seconds a user SPARQL query may run before it is stopped."),
     Setting("max_rows", 10000,

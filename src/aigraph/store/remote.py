@@ -2,8 +2,8 @@
 
 Parameters reach the endpoint as a VALUES block (``binding``); answers come back as SPARQL
 JSON or N-Triples and are converted to rdflib terms, or, for user queries, cut at the row cap
-and rewritten by ``results``. ``update_url`` is where SPARQL 1.1 Update requests go: it is
-kept for curation writes, and no read sends anything there.
+and rewritten by ``results``. ``update_url`` is where SPARQL 1.1 Update requests are to go:
+it is kept for curation writes, and nothing sends anything there yet.
 """
 
 from __future__ import annotations
