@@ -2,7 +2,8 @@
 
 import pytest
 
-from aigraph.conneg import (
+from aigraph.errors import BadRequest
+from aigraph.web.negotiation import (
     GRAPH_OFFERS,
     RESULT_OFFERS,
     Choice,
@@ -11,7 +12,6 @@ from aigraph.conneg import (
     parse_accept,
     wants_json,
 )
-from aigraph.errors import BadRequest
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"

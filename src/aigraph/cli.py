@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from aigraph import queries
+from aigraph import formats, queries
 from aigraph.errors import AigraphError
 from aigraph.guard import check_query
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
@@ -21,18 +21,10 @@ from aigraph.namespaces import compact
 from aigraph.settings import Settings
 from aigraph.store import Rows, Store, data_files, open_store
 
-QUERY_FORMATS = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-}
-EXPORT_FORMATS = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+#: ``--format`` choices of ``query`` and ``export`` (in the order ``--help`` has always shown),
+#: with their media types from the format registry.
+QUERY_FORMATS = {name: formats.get(name).media_type for name in ("json", "csv", "tsv", "xml")}
+EXPORT_FORMATS = {name: formats.get(name).media_type for name in ("ttl", "nt", "jsonld", "rdf")}
 
 
 def _lang(args, settings: Settings) -> str:
@@ -298,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--store", default=None,
                    help="empty for the embedded store, or the URL of a SPARQL query endpoint")
-    p.add_argument("--update-url", default="", help="SPARQL Update URL of a remote store")
+    p.add_argument("--update-url", default="",
+                   help="SPARQL 1.1 Update URL of a remote store, for curation writes "
+                        "(nothing writes to a remote store yet)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes")

@@ -22,7 +22,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from aigraph.i18n import translate, translate_plural
-from aigraph.namespaces import ID_BASE, PREFIXES, compact
+from aigraph.namespaces import PREFIXES, compact, id_local
 from aigraph.settings import Settings
 
 #: Namespace of the shapes in ``ontology/shapes.ttl``; results name their shape with it.
@@ -283,9 +283,10 @@ def _compact(iri: Node) -> str:
     text = str(iri)
     if text.startswith(SHAPES_NS):
         return "aigsh:" + text[len(SHAPES_NS):]
-    if text.startswith(ID_BASE):
+    local = id_local(text)
+    if local is not None:
         # Even an ill-formed slug is shown as id:..., the way curators write it.
-        return "id:" + text[len(ID_BASE):]
+        return "id:" + local
     short = compact(text)
     return short if short != text else f"<{text}>"
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aigraph.namespaces import ID_BASE
-
-#: Where materialised path lists live; they describe a computation, not an entity.
-PATHS_BASE = ID_BASE.removesuffix("id/") + "paths/"
+from aigraph.namespaces import between_iri, path_iri
 
 
 @dataclass(frozen=True)
@@ -71,8 +68,8 @@ class Path:
     def list_iri(self) -> str:
         """The IRI of the path's materialised schema:ItemList."""
         if self.kind == "between":
-            return f"{PATHS_BASE}between?from={self.subjects[0]}&to={self.subjects[1]}"
-        return PATHS_BASE + self.slug
+            return str(between_iri(*self.subjects))
+        return str(path_iri(self.slug))
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from aigraph.web import i18n
 from aigraph.web.caching import catalog
 from aigraph.web.entity_around import entity_around
 from aigraph.web.entity_page import EntityPage, entity_page
-from aigraph.web.negotiation import RDF_FORMATS, negotiate, offers, rdf_response
+from aigraph.web.negotiation import alternates, is_rdf, negotiate_request, offers, rdf_response
 from aigraph.web.state import state
 
 bp = Blueprint("entities", __name__)
 
-ENTITY_OFFERS = offers(*RDF_FORMATS)
+ENTITY_OFFERS = offers()
 
 
 def full_page(store: Store, slug: str, lang: str) -> EntityPage:
@@ -50,17 +50,15 @@ def is_reading_path(slug: str) -> bool:
 @bp.get("/id/<slug:slug>")
 def entity(slug: str):
     """Show an entity, or describe it in RDF when the client asks for it."""
-    media = negotiate(ENTITY_OFFERS)
+    media = negotiate_request(ENTITY_OFFERS)
     store = state().store
-    if media in RDF_FORMATS:
+    if is_rdf(media):
         return rdf_response(entity_graph(store, slug), media)
     if is_reading_path(slug):
         return redirect(url_for("paths.show", slug=slug), code=303)
     page = full_page(store, slug, i18n.current())
-    alternates = [{"media": m, "name": RDF_FORMATS[m][0],
-                   "url": url_for("entities.entity", slug=slug, format=RDF_FORMATS[m][0])}
-                  for m in RDF_FORMATS]
-    response = render_template("entities/entity.html", page=page, alternates=alternates)
+    links = alternates("entities.entity", slug=slug)
+    response = render_template("entities/entity.html", page=page, alternates=links)
     return response, 200, {"Vary": "Accept",
                            "Link": ", ".join(f'<{a["url"]}>; rel="alternate"; type="{a["media"]}"'
-                                             for a in alternates)}
+                                             for a in links)}

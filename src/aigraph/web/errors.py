@@ -10,21 +10,12 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from aigraph.errors import AigraphError
+from aigraph.web.negotiation import error_format
 from aigraph.web.search import suggest
 
 
-def _error_format() -> str:
-    """How to answer an error: ``html`` for browsers, ``json`` when asked, else ``text``."""
-    if request.args.get("format") == "json":
-        return "json"
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/plain"])
-    if best is None and not request.accept_mimetypes:
-        return "html"
-    return {"application/json": "json", "text/plain": "text"}.get(best or "", "html")
-
-
 def _error(status: int, message: str, template: str = "pages/error.html", **context):
-    kind = _error_format()
+    kind = error_format()
     if kind == "json":
         extra = {k: [s.as_json() for s in v] if k == "suggestions" else v
                  for k, v in context.items()}

@@ -22,15 +22,13 @@ from aigraph.store import Store
 from aigraph.web import i18n
 from aigraph.web.caching import catalog, per_version
 from aigraph.web.kinds import kind_name
-from aigraph.web.negotiation import HTML, RDF_FORMATS, negotiate, rdf_response
+from aigraph.web.negotiation import JSON, is_rdf, negotiate_request, offers, rdf_response
 from aigraph.web.search import suggest
 from aigraph.web.state import state
 
 bp = Blueprint("paths", __name__, url_prefix="/paths")
 
-JSON = "application/json"
-PATH_OFFERS: dict[str, tuple[str, ...]] = {
-    HTML: ("application/xhtml+xml",), JSON: (), **{m: () for m in RDF_FORMATS}}
+PATH_OFFERS = offers(json=True)
 
 
 @dataclass(frozen=True)
@@ -81,10 +79,10 @@ def path_memberships(store: Store) -> dict[str, list[str]]:
 # --- views -----------------------------------------------------------------------------------
 
 def _respond(path: Path, template: str, json_url: str, **context):
-    media = negotiate(PATH_OFFERS)
+    media = negotiate_request(PATH_OFFERS)
     if media == JSON:
         response = jsonify(render.to_json(path))
-    elif media in RDF_FORMATS:
+    elif is_rdf(media):
         response = rdf_response(render.to_rdf(path), media)
     else:
         response = render_template(template, path=path, json_url=json_url, **context)
@@ -175,7 +173,7 @@ def _unknown_message(source: str, target: str, fallback: str) -> str:
 
 
 def _no_path(source: str, target: str, message: str):
-    wants = negotiate(PATH_OFFERS)
+    wants = negotiate_request(PATH_OFFERS)
     if wants == JSON:
         return jsonify({"error": message, "status": 404, "from": source, "to": target}), 404
     return render_template("paths/between.html", source=source, target=target, path=None,
