@@ -3,37 +3,10 @@ from the same catalog the site uses."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
-from babel.messages.pofile import read_po
 
 from aigraph import i18n
 from aigraph.cli import build_parser, main
-
-SRC = Path(__file__).resolve().parents[1] / "src" / "aigraph"
-
-
-def _translated_msgids() -> set[str]:
-    """Every message passed to ``translate``/``translate_plural`` as a literal, in the code."""
-    found = set()
-    for path in SRC.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("translate", "translate_plural") and len(node.args) > 1
-                    and isinstance(node.args[1], ast.Constant)):
-                found.add(node.args[1].value)
-    return found
-
-
-def test_every_translated_message_has_its_italian():
-    with open(i18n.TRANSLATIONS / "it" / "LC_MESSAGES" / "messages.po", "rb") as handle:
-        catalog = read_po(handle)
-    msgids = _translated_msgids()
-    assert len(msgids) > 40  # the CLI, path texts, path checks, validate headline, dataset
-    missing = sorted(m for m in msgids if not (catalog.get(m) and catalog.get(m).string))
-    assert missing == []
 
 
 def test_translate_fills_values_and_refuses_unknown_languages():

@@ -81,9 +81,9 @@ def cmd_serve(args, settings: Settings) -> int:
     executor = app.extensions["aigraph_executor"]
     executor.start()
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    url = f"http://{args.host}:{args.port}/"
     print(translate(_lang(args, settings), "aigraph serving on %(url)s (%(kind)s store)",
-                    url=f"http://{args.host}:{args.port}/",
-                    kind=app.extensions["aigraph"].store.kind), file=sys.stderr)
+                    url=url, kind=app.extensions["aigraph"].store.kind), file=sys.stderr)
     try:
         app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     finally:
