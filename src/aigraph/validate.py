@@ -167,7 +167,7 @@ class Report:
                 value = result.value if result.value != result.focus else None
                 where = " ".join(x for x in (result.path, _shorten(value)) if x)
                 severity = "" if result.severity == "Violation" else f"[{result.severity}] "
-                lines.append(f"  {where or '(entity)'}")
+                lines.append("  " + (where or translate(lang, "(entity)")))
                 lines.append(f"    {severity}{result.text(lang)}")
                 if result.source_shape:
                     lines.append(f"    ({result.source_shape})")
