@@ -137,6 +137,6 @@ def test_links_break_the_last_ties():
 def test_kinds_and_suggestions(index):
     assert slugs(index, "open source", kinds={"path"}) == ["open-source-developer"]
     assert slugs(index, "mistral", kinds={"organization"}) == ["mistral-ai"]
-    assert [e.slug for e in index.suggest("mistral-8b", limit=1)] == ["mistral-7b"]
-    assert [e.slug for e in index.suggest("deepseek-r2", limit=1)] == ["deepseek-r1"]
+    assert [m.iri for m in index.suggest("mistral-8b", limit=1)] == [ID + "mistral-7b"]
+    assert [m.iri for m in index.suggest("deepseek-r2", limit=1)] == [ID + "deepseek-r1"]
     assert index.suggest("zzqxjvw") == []

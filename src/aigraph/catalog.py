@@ -262,10 +262,9 @@ class Catalog:
         return found[:limit] if limit is not None else found
 
     def suggest(self, asked: str, kinds: Iterable[str] | None = None,
-                limit: int = 5) -> list[Entry]:
+                limit: int = 5) -> list[Match]:
         """Return the entities a mistyped slug or name most likely meant, best first."""
-        text = asked.replace("-", " ").replace("_", " ")
-        return [self.entries[m.iri] for m in self.match(text, kinds, limit)]
+        return self.match(asked.replace("-", " ").replace("_", " "), kinds, limit)
 
 
 def search(store: Store, catalog: Catalog, text: str) -> list[Match]:

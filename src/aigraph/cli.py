@@ -1,4 +1,9 @@
-"""The ``aigraph`` command line: serve, validate, query, path, export and stats."""
+"""The ``aigraph`` command line: serve, validate, query, path, export and stats.
+
+Commands import the heavier parts they need (Flask, pySHACL, the paths) when they run, so that a
+quick ``aigraph query`` loads none of them. Messages come from the Babel catalog in the language
+of ``--lang``, or of the ``default_language`` setting for commands without it.
+"""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def _pick(texts: dict[str, str], lang: str) -> str | None:
 
 def _did_you_mean(snap: Snapshot, store: Store, asked: str, kinds: tuple[str, ...],
                   lang: str) -> str:
-    close = [e.slug for e in snap.catalog(store).suggest(asked, kinds) if e.slug]
+    close = [slug_of(m.iri) for m in snap.catalog(store).suggest(asked, kinds)]
     if not close:
         return ""
     return translate(lang, "; did you mean %(names)s?", names=", ".join(close))

@@ -89,8 +89,7 @@ def suggest(text: str, limit: int = 5) -> list[Hit]:
     """Suggest entities close to a mistyped slug or name (the 404 page, paths between)."""
     lang = i18n.current()
     index = catalog()
-    return [_hit(index.entries[m.iri], m.score, lang)
-            for m in index.match(text.replace("-", " ").replace("_", " "), limit=limit)]
+    return [_hit(index.entries[m.iri], m.score, lang) for m in index.suggest(text, limit=limit)]
 
 
 @bp.get("/search")
