@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -198,8 +199,11 @@ class Catalog:
                                                 score_cutoff=MIN_SCORE * 100, limit=None):
             found[other] = ratio / 100 * FUZZY_WEIGHT
         if len(word) >= MIN_PREFIX:
-            for other in self._words:
-                if other.startswith(word) and other != word and other not in self.joined:
+            # The words are sorted: those that start with ``word`` follow it.
+            for other in self._words[bisect_left(self._words, word):]:
+                if not other.startswith(word):
+                    break
+                if other != word and other not in self.joined:
                     found[other] = max(found.get(other, 0.0),
                                        PREFIX + PREFIX_SPAN * len(word) / len(other))
         if word in self.word_entities:
