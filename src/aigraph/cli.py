@@ -187,8 +187,8 @@ def cmd_query(args, settings: Settings) -> int:
     store = _store(settings, args.store)
     out = sys.stdout.buffer
     if form in ("CONSTRUCT", "DESCRIBE"):
-        media = EXPORT_FORMATS.get(args.format) or {
-            "table": "text/turtle", "json": "application/ld+json"}.get(args.format)
+        # A graph shows as Turtle for "table", and "json" means JSON-LD.
+        media = EXPORT_FORMATS.get({"table": "ttl", "json": "jsonld"}.get(args.format, args.format))
         if media is None:
             print(translate(lang, "a %(form)s query gives a graph: use --format table, json, "
                                   "ttl, nt, jsonld or rdf", form=form), file=sys.stderr)

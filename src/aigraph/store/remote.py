@@ -25,6 +25,10 @@ from aigraph.store.interface import ALL_TRIPLES, Bindings, Rows, Serialized, Sto
 from aigraph.store.results import parse_results, serialize_capped
 from aigraph.store.terms import from_sparql_json, new_graph
 
+#: What the remote store asks the endpoint for: formats pyoxigraph and rdflib read back.
+SPARQL_JSON = formats.get("json").media_type
+N_TRIPLES = formats.get("nt").media_type
+
 
 class RemoteStore(Store):
     """Any SPARQL 1.1 Protocol endpoint, queried over HTTP; read-only from here."""
@@ -60,20 +64,18 @@ class RemoteStore(Store):
             raise StoreError(f"cannot reach {self.query_url}: {error}") from error
 
     def select(self, query: str, bindings: Bindings | None = None) -> Rows:
-        data = json.loads(self._post(bind_values(query, bindings or {}),
-                                     "application/sparql-results+json"))
+        data = json.loads(self._post(bind_values(query, bindings or {}), SPARQL_JSON))
         names = tuple(data["head"].get("vars", []))
         rows = [{k: from_sparql_json(v) for k, v in binding.items()}
                 for binding in data["results"]["bindings"]]
         return Rows(names, rows)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        data = json.loads(self._post(bind_values(query, bindings or {}),
-                                     "application/sparql-results+json"))
+        data = json.loads(self._post(bind_values(query, bindings or {}), SPARQL_JSON))
         return bool(data["boolean"])
 
     def construct(self, query: str, bindings: Bindings | None = None) -> rdflib.Graph:
-        data = self._post(bind_values(query, bindings or {}), "application/n-triples")
+        data = self._post(bind_values(query, bindings or {}), N_TRIPLES)
         graph = new_graph()
         graph.parse(data=data.decode("utf-8"), format="nt")
         return graph
@@ -85,7 +87,7 @@ class RemoteStore(Store):
         # Ask for formats pyoxigraph reads back, so rows are counted and cut here whatever the
         # endpoint's own limits; ASK answers come as SPARQL JSON too.
         is_results = formats.by_media_type(media_type, formats.RESULTS) is not None
-        source = "application/sparql-results+json" if is_results else "application/n-triples"
+        source = SPARQL_JSON if is_results else N_TRIPLES
         result = parse_results(self._post(query, source), source)
         return serialize_capped(result, media_type, max_rows)
 

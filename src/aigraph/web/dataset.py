@@ -359,7 +359,7 @@ def download(suffix: str):
 @bp.get("/ontology")
 def ontology():
     """Show the vocabulary: classes and properties with labels, comments, domains and ranges."""
-    if negotiate_request(ONTOLOGY_OFFERS) == "text/turtle":
+    if negotiate_request(ONTOLOGY_OFFERS) == formats.get("ttl").media_type:
         return ontology_ttl()
     page = ontology_page(state().store, i18n.current())
     return render_template("dataset/ontology.html", page=page), 200, {"Vary": "Accept"}

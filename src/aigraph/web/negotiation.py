@@ -125,10 +125,14 @@ def negotiate(accept: str | None, offers: Offers) -> str | None:
 
 @dataclass(frozen=True)
 class Choice:
-    """The endpoint's answer types: one for results, one for graphs (None: refused)."""
+    """The endpoint's answer types: one for results, one for graphs (None: refused).
+
+    ``page`` is True when a browser prefers the HTML editor to raw results.
+    """
 
     results: str | None
     graph: str | None
+    page: bool = False
 
     @property
     def any(self) -> bool:
@@ -136,11 +140,13 @@ class Choice:
         return self.results is not None or self.graph is not None
 
 
-def choose(accept: str | None, format_name: str | None) -> Choice:
+def choose(accept: str | None, format_name: str | None, *, page: bool = False) -> Choice:
     """Pick the endpoint's result and graph media types from ``?format=`` or else ``Accept``.
 
     ``?format=`` takes any name ``aigraph.formats`` knows (``json``, ``turtle``, a media type);
-    an unknown one is a bad request.
+    an unknown one is a bad request. With ``page`` (a GET without ``?format=``), an Accept
+    header that rates HTML above every result and graph type asks for the editor page;
+    results come first among equals, so ``*/*`` still gets results.
     """
     if format_name:
         if formats.canonical(format_name) is None:
@@ -149,6 +155,9 @@ def choose(accept: str | None, format_name: str | None) -> Choice:
         results = formats.named(format_name, formats.RESULTS)
         graph = formats.named(format_name, formats.GRAPH)
         return Choice(results and results.media_type, graph and graph.media_type)
+    if page and accept and negotiate(accept, {**RESULT_OFFERS, **GRAPH_OFFERS,
+                                              HTML: (XHTML,)}) == HTML:
+        return Choice(None, None, page=True)
     return Choice(negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS))
 
 

@@ -250,16 +250,6 @@ def _without_query(protocol: ProtocolRequest) -> Response | str:
     return Response(body, content_type=_content_type(media_type))
 
 
-def _wants_page() -> bool:
-    """Tell whether a GET comes from a browser that prefers a page to raw results."""
-    accept = request.headers.get("Accept")
-    if not accept:
-        return False
-    # Results come first, so a tie (such as */*) goes to the results, as clients expect.
-    offers = {**RESULT_OFFERS, **GRAPH_OFFERS, HTML: (XHTML,)}
-    return negotiate(accept, offers) == HTML
-
-
 def _editor(query: str = "") -> str:
     settings = state().settings
     names = [{"name": f.name, "media_type": f.media_type} for f in formats.FORMATS]
@@ -291,10 +281,11 @@ def endpoint():
         raise QueryRejected(f"the query is longer than {max_bytes} bytes")
     if not text.strip():
         raise BadRequest("the query is empty")
-    if request.method == "GET" and not protocol.first("format") and _wants_page():
+    choice = choose(request.headers.get("Accept"), protocol.first("format"),
+                    page=request.method == "GET")
+    if choice.page:
         # A shared link opened in a browser: show the query in the editor, which runs it.
         return _editor(text)
-    choice = choose(request.headers.get("Accept"), protocol.first("format"))
     if not choice.any:
         offers = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
         raise NotAcceptable(f"none of the media types this request accepts can be produced; "
