@@ -19,13 +19,16 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 import aigraph
 from aigraph import formats, namespaces, queries
+from aigraph.catalog import CLASS_KEYS
 from aigraph.errors import NotFound
+from aigraph.i18n import LANGUAGES, pick, translate
 from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri, slug_of
 from aigraph.store import Store
-from aigraph.web import i18n, state
+from aigraph.web import i18n
+from aigraph.web.caching import catalog, data_version, per_version
+from aigraph.web.kinds import kind_names
 from aigraph.web.negotiation import alternates, is_rdf, negotiate_request, offers, rdf_response
-from aigraph.web.pages import data_version, per_version
-from aigraph.web.search import CLASS_KEYS, catalog, kind_names
+from aigraph.web.state import state
 
 bp = Blueprint("dataset", __name__)
 
@@ -37,12 +40,9 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 #: DCAT 3's version property, which rdflib's closed DCAT namespace predates.
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 TITLE = "aigraph"
-DESCRIPTIONS = {
-    "en": "An open knowledge graph of the history of artificial intelligence: milestones, "
-          "models, organizations and licenses, validated by SHACL and queryable with SPARQL.",
-    "it": "Un grafo di conoscenza aperto sulla storia dell'intelligenza artificiale: tappe, "
-          "modelli, organizzazioni e licenze, validato con SHACL e interrogabile in SPARQL.",
-}
+#: The dataset's description, a catalog msgid: the RDF description carries it in every language.
+DESCRIPTION = ("An open knowledge graph of the history of artificial intelligence: milestones, "
+               "models, organizations and licenses, validated by SHACL and queryable with SPARQL.")
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,8 @@ def void_graph(store: Store) -> rdflib.Graph:
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, RDF.type, DCAT.Dataset))
     add((dataset, DCTERMS.title, Literal(TITLE)))
-    for lang, text in DESCRIPTIONS.items():
-        add((dataset, DCTERMS.description, Literal(text, lang=lang)))
+    for lang in LANGUAGES:
+        add((dataset, DCTERMS.description, Literal(translate(lang, DESCRIPTION), lang=lang)))
     add((dataset, DCTERMS.license, URIRef(LICENSE)))
     add((dataset, DCAT_VERSION, Literal(version_text(numbers["modified"]))))
     add((dataset, OWL.versionInfo, Literal(version_text(numbers["modified"]))))
@@ -289,7 +289,7 @@ def ontology_page(store: Store, lang: str) -> OntologyPage:
         terms[kind].append(OntologyTerm(
             anchor=term[len(VOCAB):], name=compact(term),
             label=entry.label(lang) if entry else compact(term), kind=kind,
-            comment=i18n.pick(comments[term], lang),
+            comment=pick(comments[term], lang),
             domains=[_ref(i, lang) for i in sorted(facts[term]["domain"])],
             ranges=[_ref(i, lang) for i in sorted(facts[term]["range"])],
             parents=[_ref(i, lang) for i in sorted(facts[term]["parent"])]))
@@ -311,7 +311,7 @@ def ontology_page(store: Store, lang: str) -> OntologyPage:
         for concept in sorted(concepts, key=lambda c: (-ranks.get(c, 0), index.label(c, lang))):
             ref = _ref(concept, lang)
             schemes[scheme].append({"label": ref.label, "name": ref.name, "href": ref.href,
-                                    "definition": i18n.pick(definitions[concept], lang)})
+                                    "definition": pick(definitions[concept], lang)})
     entry = index.get(ONTOLOGY_IRI)
     return OntologyPage(
         iri=ONTOLOGY_IRI, title=entry.label(lang) if entry else "aigraph",

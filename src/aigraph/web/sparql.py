@@ -21,7 +21,6 @@ from aigraph.errors import AigraphError, BadRequest, NotAcceptable, QueryRejecte
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
 from aigraph.namespaces import ID_BASE
-from aigraph.web import state
 from aigraph.web.negotiation import (
     GRAPH_OFFERS,
     HTML,
@@ -31,6 +30,7 @@ from aigraph.web.negotiation import (
     negotiate,
     wants_json,
 )
+from aigraph.web.state import state
 
 bp = Blueprint("sparql", __name__)
 
