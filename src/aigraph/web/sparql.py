@@ -17,14 +17,13 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, Namespace
 
 from aigraph import formats
-from aigraph.errors import AigraphError, BadRequest, NotAcceptable, QueryRejected, StoreError
+from aigraph.errors import AigraphError, BadRequest, QueryRejected, StoreError
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
 from aigraph.namespaces import ID_BASE
 from aigraph.web.negotiation import (
     GRAPH_OFFERS,
     HTML,
-    RESULT_OFFERS,
     XHTML,
     choose,
     negotiate,
@@ -286,10 +285,6 @@ def endpoint():
     if choice.page:
         # A shared link opened in a browser: show the query in the editor, which runs it.
         return _editor(text)
-    if not choice.any:
-        offers = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
-        raise NotAcceptable(f"none of the media types this request accepts can be produced; "
-                            f"available: {offers}")
     outcome = executor().run(text, choice.results, choice.graph, base=_base_iri())
     return _results_response(outcome)
 
