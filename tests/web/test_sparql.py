@@ -526,8 +526,9 @@ def test_a_query_goes_one_way_through_the_web_process(client):
 def test_a_query_goes_one_way_through_the_worker(store):
     from aigraph.executor import Job, answer
 
-    job = Job(sparql_prologue() + "SELECT ?m WHERE { ?m a aig:Model }",
-              "application/sparql-results+json", "text/turtle", None, 5, 10_000)
+    job = Job(text=sparql_prologue() + "SELECT ?m WHERE { ?m a aig:Model }",
+              result_type="application/sparql-results+json", graph_type="text/turtle",
+              base=None, max_rows=5, max_bytes=10_000)
     calls = _trace(lambda: answer(store, job))
     assert _upward(calls) == []
     from_executor = [(b, f) for a, b, f in calls if a == "aigraph.executor"]
