@@ -181,7 +181,8 @@ def _base_iri() -> str | None:
 
 
 def _content_type(media_type: str) -> str:
-    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    fmt = formats.by_media_type(media_type)
+    return fmt.content_type if fmt is not None else media_type
 
 
 def _results_response(outcome: Outcome) -> Response:
