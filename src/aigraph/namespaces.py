@@ -43,6 +43,7 @@ class AIG(DefinedNamespace):
     _NS = Namespace(VOCAB)
     _fail = True
 
+    AnyLicense: URIRef
     Category: URIRef
     ChronologicalOrder: URIRef
     Collective: URIRef
@@ -51,11 +52,15 @@ class AIG(DefinedNamespace):
     DatePrecisions: URIRef
     DayPrecision: URIRef
     DependencyOrder: URIRef
+    DerivativeTerms: URIRef
+    DerivativeTermsList: URIRef
     High: URIRef
     ImportanceLevel: URIRef
     ImportanceLevels: URIRef
+    KeepsRestrictions: URIRef
     Landmark: URIRef
     License: URIRef
+    LicenseChange: URIRef
     Low: URIRef
     Medium: URIRef
     Milestone: URIRef
@@ -71,6 +76,7 @@ class AIG(DefinedNamespace):
     PublicBody: URIRef
     ReadingPath: URIRef
     ResearchInstitute: URIRef
+    SameLicense: URIRef
     University: URIRef
     YearPrecision: URIRef
     activeParameterCount: URIRef
@@ -78,9 +84,12 @@ class AIG(DefinedNamespace):
     basedOn: URIRef
     buildsOn: URIRef
     category: URIRef
+    changeDate: URIRef
+    codeLicense: URIRef
     country: URIRef
     date: URIRef
     datePrecision: URIRef
+    derivativeTerms: URIRef
     developedBy: URIRef
     excludes: URIRef
     foundingYear: URIRef
@@ -90,10 +99,12 @@ class AIG(DefinedNamespace):
     involves: URIRef
     lastReviewed: URIRef
     license: URIRef
+    licenseChange: URIRef
     memberCategory: URIRef
     memberInvolves: URIRef
     milestone: URIRef
     minImportance: URIRef
+    newLicense: URIRef
     note: URIRef
     openWeights: URIRef
     ordering: URIRef
@@ -101,6 +112,8 @@ class AIG(DefinedNamespace):
     osiApproved: URIRef
     parameterCount: URIRef
     permitsCommercialUse: URIRef
+    permitsDerivatives: URIRef
+    previousLicense: URIRef
     rank: URIRef
     reason: URIRef
     releaseDate: URIRef
@@ -110,7 +123,6 @@ class AIG(DefinedNamespace):
     tagline: URIRef
     toDate: URIRef
     via: URIRef
-
 
 ID = Namespace(ID_BASE)
 

@@ -119,7 +119,14 @@ class Result:
         return self.message_it if lang == "it" and self.message_it else self.message
 
 
-def _headline(lang: str, problems: int, entities: int) -> str:
+def _headline(lang: str, problems: int, entities: int, conforms: bool = False) -> str:
+    if conforms and problems:
+        if lang == "it":
+            return f"Conforme, con {problems} avvisi in {entities} entità." if problems > 1 \
+                else f"Conforme, con 1 avviso in {entities} entità."
+        noun = "warning" if problems == 1 else "warnings"
+        where = "entity" if entities == 1 else "entities"
+        return f"Conforms, with {problems} {noun} in {entities} {where}."
     if lang == "it":
         if not problems:
             return "Conforme: nessun problema trovato."
@@ -157,7 +164,7 @@ class Report:
     def format_text(self, lang: str = "en") -> str:
         """Render a readable report, one block per entity, in English or Italian."""
         groups = self.by_focus()
-        head = _headline(lang, len(self.results), len(groups))
+        head = _headline(lang, len(self.results), len(groups), self.conforms)
         if not self.results:
             return head
         lines = [head]
@@ -225,7 +232,11 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
     results = [_result(results_graph, node, data)
                for node in results_graph.subjects(RDF.type, SH.ValidationResult)
                if (None, SH.detail, node) not in results_graph]
-    return Report(conforms=bool(conforms), results=_drop_echoes(results))
+    results = _drop_echoes(results)
+    # Warnings (sh:Warning, such as a license conflict along aig:basedOn) are reported but do
+    # not make the graph fail: only violations do.
+    return Report(conforms=bool(conforms) or all(r.severity != "Violation" for r in results),
+                  results=results)
 
 
 def _drop_echoes(results: list[Result]) -> list[Result]:
