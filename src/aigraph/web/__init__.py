@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         entities,
         home,
         i18n,
+        licensing,
         pages,
         paths_views,
         search,
@@ -70,4 +71,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(licensing.bp)
     return app

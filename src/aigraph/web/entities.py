@@ -21,6 +21,7 @@ from aigraph.errors import NotFound
 from aigraph.namespaces import AIG, compact, entity_iri, slug_of
 from aigraph.store import Store
 from aigraph.web import i18n, state
+from aigraph.web.licensing import panel as license_panel
 from aigraph.web.pages import RDF_FORMATS, entity_url, negotiate, offers, rdf_response
 from aigraph.web.search import Catalog, catalog, kind_name
 
@@ -40,12 +41,12 @@ _TEXTS = {str(RDFS.label), str(DCTERMS.description), str(SKOS.altLabel), str(SKO
           str(DCTERMS.source), str(AIG.stepNote)}
 #: Facts first in this order, then the others by label.
 _FACT_ORDER = [str(p) for p in (
-    AIG.date, AIG.releaseDate, AIG.importance, AIG.developedBy, AIG.license,
+    AIG.date, AIG.releaseDate, AIG.importance, AIG.developedBy, AIG.license, AIG.codeLicense,
     AIG.parameterCount, AIG.activeParameterCount, AIG.openWeights, AIG.organizationType,
     AIG.country, AIG.foundingYear, AIG.spdxId, AIG.permitsCommercialUse, AIG.osiApproved,
     FOAF.homepage)]
 #: Entity links shown as facts rather than in the link groups.
-_LINK_FACTS = {str(AIG.license)}
+_LINK_FACTS = {str(AIG.license), str(AIG.codeLicense)}
 #: Link groups first in this order, then the others by label.
 _GROUP_ORDER = [str(p) for p in (AIG.developedBy, AIG.basedOn, AIG.involves, AIG.buildsOn,
                                  AIG.category)]
@@ -457,10 +458,12 @@ def entity(slug: str):
     if is_reading_path(slug):
         return redirect(url_for("paths.show", slug=slug), code=303)
     page = entity_page(store, slug, i18n.current())
+    licenses = license_panel(store, slug, i18n.current()) if page.kind == "model" else None
     alternates = [{"media": m, "name": RDF_FORMATS[m][0],
                    "url": url_for("entities.entity", slug=slug, format=RDF_FORMATS[m][0])}
                   for m in RDF_FORMATS]
-    response = render_template("entities/entity.html", page=page, alternates=alternates)
+    response = render_template("entities/entity.html", page=page, alternates=alternates,
+                               licenses=licenses)
     return response, 200, {"Vary": "Accept",
                            "Link": ", ".join(f'<{a["url"]}>; rel="alternate"; type="{a["media"]}"'
                                              for a in alternates)}
