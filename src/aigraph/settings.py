@@ -46,6 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Language used when neither ?lang, the cookie nor Accept-Language chooses one (en or it)."),
     Setting("base_url", "https://w3id.org/aigraph/",
             "Public base of the entity IRIs; entity pages answer for {base_url}id/{slug}."),
+    Setting("releases_dir", str(PROJECT_ROOT / "releases"),
+            "Folder of the data releases: releases.toml and one gzipped N-Triples dump per release."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -78,6 +80,7 @@ class Settings:
     query_workers: int
     default_language: str
     base_url: str
+    releases_dir: str
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,

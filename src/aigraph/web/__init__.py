@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         licensing,
         pages,
         paths_views,
+        releases,
         search,
         sparql,
         timeline,
@@ -72,4 +73,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(licensing.bp)
+    app.register_blueprint(releases.bp)
     return app

@@ -18,11 +18,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 import aigraph
-from aigraph import queries
+from aigraph import queries, releases
 from aigraph.errors import NotFound
 from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri
 from aigraph.store import Store
 from aigraph.web import i18n, state
+from aigraph.web import releases as release_views
 from aigraph.web.pages import (
     HTML,
     RDF_FORMATS,
@@ -85,6 +86,7 @@ class DatasetPage:
     bibtex: str
     citation: str
     formats: list[dict] = field(default_factory=list)
+    releases: list = field(default_factory=list)
 
 
 # --- domain ----------------------------------------------------------------------------------
@@ -114,8 +116,8 @@ def dataset_iri() -> str:
 
 
 def version_text(modified: str) -> str:
-    """The dataset's version: the package version and the data version."""
-    return f"{aigraph.__version__}+{data_version()}"
+    """The data's version: the release it equals, or the latest release and the data version."""
+    return releases.version_text(Path(state().settings.releases_dir), data_version())
 
 
 def citation(modified: str, lang: str) -> tuple[str, str]:
@@ -193,6 +195,8 @@ def void_graph(store: Store) -> rdflib.Graph:
     add((service, RDF.type, DCAT.DataService))
     add((service, DCAT.endpointURL, service))
     add((service, DCAT.servesDataset, dataset))
+    releases.describe(graph, dataset, releases.load(state().settings.releases_dir),
+                      release_views.dump_urls())
     for suffix, (media_type, _name) in DOWNLOADS.items():
         url = URIRef(root + f"dataset/aigraph.{suffix}")
         add((dataset, VOID.dataDump, url))
@@ -223,7 +227,7 @@ def dataset_page(store: Store, lang: str) -> DatasetPage:
         entities_text=i18n.format_number(numbers.get("entities", 0), lang),
         classes=classes, downloads=downloads(store, lang),
         sparql_url=url_for("sparql.endpoint") if _has_endpoint() else "/sparql",
-        bibtex=bibtex, citation=plain,
+        bibtex=bibtex, citation=plain, releases=release_views.rows(lang),
         formats=[{"name": RDF_FORMATS[m][0], "media": m,
                   "url": url_for("dataset.index", format=RDF_FORMATS[m][0])}
                  for m in RDF_FORMATS])
