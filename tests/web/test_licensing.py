@@ -68,7 +68,7 @@ def test_license_path_page(lic_client):
     text = page_text(response)
     assert "Licenses along the lineage of Alpaca demo" in text
     assert "1 license conflict along this lineage." in text
-    assert text.index("LLaMA") < text.index("Alpaca demo : MIT License")
+    assert text.index("LLaMA") < text.index("Alpaca demo · MIT License")
     assert "alternate" in response.headers["Link"]
     italian = page_text(lic_client.get("/paths/licenses/alpaca-demo?lang=it"))
     assert "Le licenze lungo la genealogia di Alpaca di prova" in italian
