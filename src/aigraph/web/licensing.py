@@ -15,8 +15,9 @@ from flask_babel import gettext
 from aigraph import licensing
 from aigraph.errors import NotFound
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.pages import per_version
+from aigraph.web import i18n
+from aigraph.web.caching import per_version
+from aigraph.web.state import state
 
 bp = Blueprint("licensing", __name__, url_prefix="/paths/licenses")
 

@@ -12,7 +12,8 @@ from flask_babel import gettext
 
 from aigraph import releases
 from aigraph.errors import NotFound
-from aigraph.web import i18n, state
+from aigraph.web import i18n
+from aigraph.web.state import state
 
 bp = Blueprint("releases", __name__, url_prefix="/dataset/releases")
 
