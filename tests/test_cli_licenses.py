@@ -19,10 +19,10 @@ def test_text_in_both_languages(env, capsys):
     out = capsys.readouterr().out
     assert out.startswith("Licenses along the lineage of DeepSeek-R1\n")
     assert "1. DeepSeek-V3 (deepseek-v3): MIT License" in out
-    assert "vs DeepSeek-V3: same license. Both carry the same license." in out
+    assert "compared with DeepSeek-V3: same license. Both carry the same license." in out
     assert main(["licenses", "deepseek-r1", "--lang", "it"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Licenze lungo la genealogia di DeepSeek-R1\n")
+    assert out.startswith("Le licenze lungo la genealogia di DeepSeek-R1\n")
     assert "rispetto a DeepSeek-V3: stessa licenza." in out
 
 

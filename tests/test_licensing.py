@@ -115,7 +115,7 @@ def test_lineage_speaks_italian(lineage_store):
     assert path.steps[0].licenses[0].title == "Comunitaria"
     assert path.steps[1].comparisons[0].relation_text == "in conflitto"
     text = licensing.format_text(path)
-    assert text.startswith("Licenze lungo la genealogia di Chat LM")
+    assert text.startswith("Le licenze lungo la genealogia di Chat LM")
     assert "rispetto a Modello base: in conflitto." in text
 
 

@@ -17,10 +17,9 @@ from enum import StrEnum
 
 from aigraph import queries
 from aigraph.errors import BadRequest, NotFound
+from aigraph.i18n import LANGUAGES, translate
 from aigraph.namespaces import AIG, entity_iri, is_slug, slug_of
 from aigraph.store import Store
-
-LANGUAGES = ("en", "it")
 
 
 class Relation(StrEnum):
@@ -41,45 +40,35 @@ _RANK = {relation: rank for rank, relation in enumerate(Relation)}
 TERMS = {str(AIG.AnyLicense): "any", str(AIG.SameLicense): "same",
          str(AIG.KeepsRestrictions): "keeps"}
 
-#: Names of the relations and the reasons behind them, in each language.
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "same": "same license", "compatible": "compatible", "more-restrictive": "more restrictive",
-        "unknown": "unknown", "conflicting": "conflicting",
-        "why-same": "Both carry the same license.",
-        "why-missing": "One of the two models has no recorded weights license.",
-        "why-no-rules": "The rules of one of the two licenses are not recorded.",
-        "why-permissive": "The base license lets derivatives use any license.",
-        "why-adds": "The derivative adds restrictions of its own on top of the base's.",
-        "why-removes-commercial": "The derivative forbids commercial use, which the base allows.",
-        "why-no-derivatives": "The base license does not permit derivatives.",
-        "why-share-alike": "The base license requires derivatives to keep the same license.",
-        "why-drops": "The base license's restrictions must carry over, but the derivative's "
-                     "license is permissive.",
-        "why-commercial": "The derivative allows commercial use, which the base forbids.",
-        "why-licensor": "The same developer released both, so it could relicense its own work.",
-        "root": "no base model recorded", "versus": "vs",
-    },
-    "it": {
-        "same": "stessa licenza", "compatible": "compatibile", "more-restrictive": "più restrittiva",
-        "unknown": "sconosciuta", "conflicting": "in conflitto",
-        "why-same": "Entrambi hanno la stessa licenza.",
-        "why-missing": "Uno dei due modelli non ha una licenza dei pesi registrata.",
-        "why-no-rules": "Le regole di una delle due licenze non sono registrate.",
-        "why-permissive": "La licenza di partenza consente ai derivati qualsiasi licenza.",
-        "why-adds": "Il derivato aggiunge restrizioni proprie a quelle del modello di partenza.",
-        "why-removes-commercial": "Il derivato vieta l'uso commerciale, che il modello di partenza "
-                                  "consente.",
-        "why-no-derivatives": "La licenza di partenza non consente opere derivate.",
-        "why-share-alike": "La licenza di partenza impone ai derivati la stessa licenza.",
-        "why-drops": "Le restrizioni della licenza di partenza devono restare, ma la licenza del "
-                     "derivato è permissiva.",
-        "why-commercial": "Il derivato consente l'uso commerciale, che il modello di partenza vieta.",
-        "why-licensor": "Lo stesso sviluppatore ha pubblicato entrambi, quindi poteva cambiare "
-                        "licenza alla propria opera.",
-        "root": "nessun modello di partenza registrato", "versus": "rispetto a",
-    },
+def N_(message: str) -> str:  # noqa: N802 - Babel's marker for messages translated later
+    """Mark ``message`` for the catalog; ``translate`` gives it in a language when shown."""
+    return message
+
+
+#: Names of the relations and the reasons behind them (English; Italian in the catalog).
+TEXTS: dict[str, str] = {
+    "same": N_("same license"), "compatible": N_("compatible"),
+    "more-restrictive": N_("more restrictive"), "unknown": N_("unknown"),
+    "conflicting": N_("conflicting"),
+    "why-same": N_("Both carry the same license."),
+    "why-missing": N_("One of the two models has no recorded weights license."),
+    "why-no-rules": N_("The rules of one of the two licenses are not recorded."),
+    "why-permissive": N_("The base license lets derivatives use any license."),
+    "why-adds": N_("The derivative adds restrictions of its own on top of the base's."),
+    "why-removes-commercial": N_("The derivative forbids commercial use, which the base allows."),
+    "why-no-derivatives": N_("The base license does not permit derivatives."),
+    "why-share-alike": N_("The base license requires derivatives to keep the same license."),
+    "why-drops": N_("The base license's restrictions must carry over, but the derivative's "
+                    "license is permissive."),
+    "why-commercial": N_("The derivative allows commercial use, which the base forbids."),
+    "why-licensor": N_("The same developer released both, so it could relicense its own work."),
+    "root": N_("no base model recorded"),
 }
+
+
+def text(key: str, lang: str) -> str:
+    """Return the text of a relation or reason in ``lang``."""
+    return translate(lang, TEXTS[key])
 
 
 @dataclass(frozen=True)
@@ -276,8 +265,8 @@ def lineage(store: Store, slug: str, lang: str = "en") -> LicenseLineage:
                                [rules.get(x, LicenseRules(x)) for x in sorted(own[base])],
                                shared[(node, base)])
             step.comparisons.append(Comparison(ref(base), verdict.relation.value,
-                                               TEXTS[lang][verdict.relation.value],
-                                               TEXTS[lang][verdict.reason]))
+                                               text(verdict.relation.value, lang),
+                                               text(verdict.reason, lang)))
         steps.append(step)
     return LicenseLineage(steps[-1].model, lang, steps)
 
@@ -371,16 +360,15 @@ def to_json(path: LicenseLineage) -> dict:
 
 def format_text(path: LicenseLineage) -> str:
     """Render the lineage for a terminal, one block per model."""
-    texts = TEXTS[path.lang]
-    title = ("Licenze lungo la genealogia di " if path.lang == "it"
-             else "Licenses along the lineage of ") + path.model.title
-    lines = [title, ""]
+    lang = path.lang
+    lines = [translate(lang, "Licenses along the lineage of %(model)s", model=path.model.title),
+             ""]
     for step in path.steps:
-        names = ", ".join(x.title for x in step.licenses) or texts["unknown"]
+        names = ", ".join(x.title for x in step.licenses) or text("unknown", lang)
         lines.append(f"{step.position}. {step.model.title} ({step.model.id}): {names}")
         for comparison in step.comparisons:
-            lines.append(f"   {texts['versus']} {comparison.base.title}: {comparison.relation_text}. "
-                         f"{comparison.reason}")
+            against = translate(lang, "compared with %(base)s", base=comparison.base.title)
+            lines.append(f"   {against}: {comparison.relation_text}. {comparison.reason}")
         if not step.comparisons:
-            lines.append(f"   {texts['root']}")
+            lines.append(f"   {text('root', lang)}")
     return "\n".join(lines) + "\n"
