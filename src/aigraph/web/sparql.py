@@ -252,7 +252,11 @@ def _without_query(protocol: ProtocolRequest) -> Response | str:
 
 def _editor(query: str = "") -> str:
     settings = state().settings
-    names = [{"name": f.name, "media_type": f.media_type} for f in formats.FORMATS]
+    # The editor's download links come from the registry too; results formats go by their
+    # short name (CSV, JSON), graph formats by their own (Turtle, JSON-LD).
+    names = [{"name": f.name, "kind": f.kind, "media_type": f.media_type,
+              "label": f.name.upper() if f.kind == formats.RESULTS else f.label}
+             for f in formats.FORMATS]
     page = EditorPage(endpoint=request.base_url, query=query, formats=names,
                       max_rows=settings.max_rows, time_limit=settings.query_time_limit)
     return render_template("sparql/editor.html", **asdict(page))
