@@ -13,8 +13,9 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 
 import rdflib
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, Namespace
+from werkzeug.exceptions import ClientDisconnected
 
 from aigraph.conneg import (
     FORMAT_NAMES,
@@ -117,7 +118,11 @@ def _read_body(limit: int) -> bytes:
     chunks, size = [], 0
     # A stream may return less than asked (chunked bodies, some servers): read until the end.
     while size <= limit:
-        chunk = request.stream.read(limit + 1 - size)
+        try:
+            chunk = request.stream.read(limit + 1 - size)
+        except (OSError, ValueError, ClientDisconnected) as error:
+            # A malformed chunked encoding, a body shorter than its Content-Length.
+            raise BadRequest(f"the request body could not be read: {error}") from None
         if not chunk:
             break
         chunks.append(chunk)
@@ -317,7 +322,9 @@ def endpoint():
         offers = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
         raise NotAcceptable(f"none of the media types this request accepts can be produced; "
                             f"available: {offers}")
-    outcome = executor().run(text, choice.results, choice.graph, base=_base_iri())
+    outcome = executor().run(text, choice.results, choice.graph, base=_base_iri(),
+                             client=request.remote_addr)
+    g.aigraph_query_ms = outcome.ms  # for the request log
     return _results_response(outcome)
 
 
@@ -332,6 +339,8 @@ def render_error(error: AigraphError) -> Response:
                             content_type="text/plain; charset=utf-8")
     if error.status == 405:
         response.headers["Allow"] = ALLOWED_METHODS
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
