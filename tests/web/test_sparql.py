@@ -219,7 +219,7 @@ def test_non_ascii_query_text(client):
      "the query is empty"),
     (dict(method="GET", headers={"Accept": "text/csv"}), "missing query"),
     (dict(method="GET", query_string="query=SELECT%20%2A%20%7B%0A%20%20%3Fs%20%3Fp%20%7D"),
-     "line 2, column 3"),
+     "line 2, column 10"),
 ])
 def test_bad_requests_are_400_with_a_message(client, request_kwargs, message):
     response = client.open("/sparql", **request_kwargs)
