@@ -175,7 +175,8 @@ def init_app(app: Flask) -> None:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
                       REMEMBER_COOKIE_SECURE=settings.secure_cookies)
     app.before_request(_url_too_long)
-    app.after_request(_headers)
+    # First in the list, so it runs last: after every other handler has set its cookies.
+    app.after_request_funcs.setdefault(None, []).insert(0, _headers)
     app.register_error_handler(StoreError, _store_down)
     app.register_error_handler(429, _too_many)
     app.register_error_handler(Exception, _unexpected)
