@@ -69,6 +69,7 @@ def format_table(rows: Rows, max_width: int = 60) -> str:
 # --- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args, settings: Settings) -> int:
+    from aigraph import serving
     from aigraph.web import create_app
 
     overrides = {}
@@ -76,7 +77,12 @@ def cmd_serve(args, settings: Settings) -> int:
         overrides["store"] = args.store
     if args.update_url:
         overrides["update_url"] = args.update_url
-    app = create_app({"AIGRAPH": settings.replace(**overrides)})
+    settings = settings.replace(**overrides)
+    problem = serving.check_data(settings)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    app = create_app({"AIGRAPH": settings})
     # Start the query workers now, so the first visitor does not wait for them, and stop them
     # (removing their copy of the store) however the server ends.
     executor = app.extensions["aigraph_executor"]
@@ -85,7 +91,8 @@ def cmd_serve(args, settings: Settings) -> int:
     print(f"aigraph serving on http://{args.host}:{args.port}/ "
           f"({app.extensions['aigraph'].store.kind} store)", file=sys.stderr)
     try:
-        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False,
+                request_handler=serving.request_handler(settings))
     finally:
         executor.close()
         signal.signal(signal.SIGTERM, previous)
