@@ -137,10 +137,11 @@ def cmd_validate(args, settings: Settings) -> int:
 
 
 def cmd_format(args, settings: Settings) -> int:
-    from aigraph.datafile import canonical_files, write_data
+    from aigraph.datafile import StaleData, canonical_files, snapshot, write_data
     from aigraph.validate import ParseError, load_graph, load_ontology, load_shapes, validate
 
     data_dir = Path(settings.data_dir)
+    read = snapshot(data_dir)  # taken before reading: an edit made from now on is kept
     try:
         graph = load_graph(sorted(data_dir.glob("*.ttl")))
     except ParseError as error:
@@ -165,7 +166,10 @@ def cmd_format(args, settings: Settings) -> int:
             raise ValueError(report.format_text())
 
     try:
-        written = write_data(graph, data_dir, check=conforming)
+        written = write_data(graph, data_dir, check=conforming, read=read)
+    except StaleData as error:
+        print(f"nothing written: {error}", file=sys.stderr)
+        return 1
     except ValueError as error:
         print(f"nothing written: the data does not conform\n{error}", file=sys.stderr)
         return 1
