@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext
@@ -111,7 +112,15 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def _url_too_long():
+def _check_url():
+    """Refuse over-long URLs; make a query string of raw non-ASCII bytes parseable."""
+    raw = request.environ.get("QUERY_STRING", "")
+    if not raw.isascii():
+        # Raw bytes past ASCII are not a valid URL; escaping them lets every reader of the
+        # arguments (error pages included) parse it, and strict readers see bad UTF-8.
+        escaped = quote(raw.encode("latin-1", "replace"), safe="&=+%;/?:@,$!*'()~")
+        request.environ["QUERY_STRING"] = escaped
+        request.query_string = escaped.encode("ascii")  # read from the environ once, before
     limit = state().settings.max_url_bytes
     size = len(request.environ.get("PATH_INFO", "")) + \
         len(request.environ.get("QUERY_STRING", ""))
@@ -174,7 +183,7 @@ def init_app(app: Flask) -> None:
                       SESSION_COOKIE_SECURE=settings.secure_cookies,
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
                       REMEMBER_COOKIE_SECURE=settings.secure_cookies)
-    app.before_request(_url_too_long)
+    app.before_request(_check_url)
     # First in the list, so it runs last: after every other handler has set its cookies.
     app.after_request_funcs.setdefault(None, []).insert(0, _headers)
     app.register_error_handler(StoreError, _store_down)
