@@ -72,7 +72,7 @@ def main() -> int:
              f"`python bench/load/run.py --users {args.users} --seconds {args.seconds}`: Locust "
              "against `aigraph serve` on loopback, per-client limits off. Heavy queries answer "
              "503 on purpose (counted as successes); failures are anything else.",
-             *([f"", args.note] if args.note else []), "",
+             *(["", args.note] if args.note else []), "",
              "| request | count | failures | p50 ms | p99 ms | req/s |",
              "|---|---:|---:|---:|---:|---:|"]
     for row in rows:
