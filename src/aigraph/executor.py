@@ -39,8 +39,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from aigraph.conneg import GRAPH_OFFERS, RESULT_OFFERS, NotAcceptable
-from aigraph.errors import AigraphError, Busy, QueryTimeout, StoreError
+from aigraph.errors import AigraphError, Busy, NotAcceptable, QueryTimeout, StoreError
+from aigraph.formats import GRAPH, RESULTS, media_types
 from aigraph.guard import check_query
 from aigraph.query_worker import Died, Expired, Job, Outcome, Worker, WorkerConfig
 from aigraph.settings import Settings
@@ -122,7 +122,7 @@ def _context():
 
 
 def _not_acceptable(form: str, is_graph: bool) -> NotAcceptable:
-    offers = ", ".join(GRAPH_OFFERS if is_graph else RESULT_OFFERS)
+    offers = ", ".join(media_types(GRAPH if is_graph else RESULTS))
     kind = "a graph" if is_graph else "results"
     return NotAcceptable(f"{form} queries return {kind}, which cannot be sent in any media type "
                          f"this request accepts; available: {offers}")

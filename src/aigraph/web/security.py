@@ -27,7 +27,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from aigraph.errors import AigraphError, StoreError
-from aigraph.web import state
+from aigraph.web.state import state
 
 log = logging.getLogger("aigraph.errors")
 
@@ -132,7 +132,7 @@ def _check_url():
 
 def _store_down(error: StoreError):
     """Answer a store that cannot be reached with 503 and Retry-After, in the asked format."""
-    from aigraph.web import pages, sparql
+    from aigraph.web import errors, sparql
 
     error.status = 503
     error.retry_after = STORE_RETRY_AFTER
@@ -143,32 +143,32 @@ def _store_down(error: StoreError):
         return body, 503, {"Retry-After": str(STORE_RETRY_AFTER)}
     message = gettext("The data store cannot be reached right now, so this page cannot be "
                       "shown. Please try again in a moment.") + f" ({error.message})"
-    response = current_app.make_response(pages.error_response(503, message))
+    response = current_app.make_response(errors.error_response(503, message))
     response.headers["Retry-After"] = str(STORE_RETRY_AFTER)
     return response
 
 
 def _too_many(error):
     """Answer a client over its rate limit: 429 in the format its route speaks."""
-    from aigraph.web import pages, sparql
+    from aigraph.web import errors, sparql
 
     message = gettext("Too many requests from your address (limit: %(limit)s). Please wait "
                       "a little before trying again.", limit=error.description)
     if request.blueprint == "sparql":
         return sparql.render_error(AigraphError(message, status=429))
-    return pages.error_response(429, message)
+    return errors.error_response(429, message)
 
 
 def _unexpected(error: Exception):
     """Log an unexpected error with its trace and show a plain 500 page without it."""
     from werkzeug.exceptions import HTTPException
 
-    from aigraph.web import pages
+    from aigraph.web import errors
 
     if isinstance(error, HTTPException):  # handled by the pages' own handler
         return error
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return pages.error_response(500, gettext("Something went wrong on our side. The error has "
+    return errors.error_response(500, gettext("Something went wrong on our side. The error has "
                                              "been logged; please try again later."))
 
 
