@@ -103,7 +103,7 @@ def _deliberate(response) -> None:
         assert response.data.strip(), "an error without a message"
 
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
