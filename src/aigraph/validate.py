@@ -65,7 +65,9 @@ def check_syntax(path: Path) -> None:
     except StoreError as error:
         cause = error.__cause__
         if isinstance(cause, SyntaxError):
-            raise ParseError(path, cause.lineno, cause.msg, cause.offset) from None
+            # The position is given as line and column already; keep the reason only.
+            reason = re.sub(r"^Parser error (?:at|between) [^:]*: ", "", cause.msg)
+            raise ParseError(path, cause.lineno, reason, cause.offset) from None
         raise
 
 

@@ -31,6 +31,7 @@ from aigraph.web.negotiation import (
     negotiate,
     wants_json,
 )
+from aigraph.web.security import STORE_RETRY_AFTER
 from aigraph.web.state import state
 
 bp = Blueprint("sparql", __name__)
@@ -304,6 +305,8 @@ def endpoint():
 @bp.errorhandler(AigraphError)
 def render_error(error: AigraphError) -> Response:
     """Send the error's message as JSON to clients that asked for JSON, else as plain text."""
+    if isinstance(error, StoreError):  # the store is down or unreachable: try again later
+        error.status, error.retry_after = 503, STORE_RETRY_AFTER
     if wants_json(request.headers.get("Accept"), request.args.get("format")):
         body = json.dumps({"error": error.message, "status": error.status}, ensure_ascii=False)
         response = Response(body, status=error.status, content_type="application/json")
