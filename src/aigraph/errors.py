@@ -41,6 +41,10 @@ class QueryTimeout(AigraphError):
     status = 503
 
 
+#: Seconds a client is told to wait (``Retry-After``) when the store cannot be reached.
+STORE_RETRY_AFTER = 30
+
+
 class Busy(AigraphError):
     """The server cannot take the query now; ``retry_after`` says in how many seconds to retry."""
 

@@ -26,7 +26,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from aigraph.errors import AigraphError, StoreError
+from aigraph.errors import STORE_RETRY_AFTER, AigraphError, StoreError
 from aigraph.web.state import state
 
 log = logging.getLogger("aigraph.errors")
@@ -42,8 +42,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'", "frame-ancestors 'none'",
 ])
 HSTS = "max-age=31536000; includeSubDomains"
-#: Seconds a client refused as busy because the store is down is told to wait.
-STORE_RETRY_AFTER = 30
 
 
 def curator_signed_in() -> bool:

@@ -18,7 +18,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, Namespace
 from werkzeug.exceptions import ClientDisconnected
 
 from aigraph import formats
-from aigraph.errors import AigraphError, BadRequest, QueryRejected, StoreError
+from aigraph.errors import (
+    STORE_RETRY_AFTER,
+    AigraphError,
+    BadRequest,
+    QueryRejected,
+    StoreError,
+)
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
 from aigraph.namespaces import ID_BASE
@@ -30,7 +36,6 @@ from aigraph.web.negotiation import (
     negotiate,
     wants_json,
 )
-from aigraph.web.security import STORE_RETRY_AFTER
 from aigraph.web.state import state
 
 bp = Blueprint("sparql", __name__)
