@@ -46,7 +46,9 @@ def open_editor(page, path: str = "/sparql?lang=en") -> None:
 
 def wait_for_results(page) -> None:
     page.wait_for_selector("#sq-output:not([hidden])")
-    page.wait_for_function("!document.getElementById('sq').classList.contains('sq-busy')")
+    # A selector, not wait_for_function: Playwright polls a string expression with eval(),
+    # which the site's Content-Security-Policy forbids.
+    page.wait_for_selector("#sq:not(.sq-busy)")
 
 
 def pressed_view(page) -> str:
