@@ -18,9 +18,9 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from aigraph import formats, queries
-from aigraph.errors import AigraphError
-from aigraph.guard import check_query
+from aigraph import cli_data, formats, queries
+from aigraph.errors import AigraphError, QuerySyntaxError
+from aigraph.guard import check_query, locate
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.namespaces import compact
 from aigraph.settings import Settings
@@ -73,6 +73,7 @@ def format_table(rows: Rows, max_width: int = 60) -> str:
 # --- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args, settings: Settings) -> int:
+    from aigraph import serving
     from aigraph.web import create_app
 
     overrides = {}
@@ -80,7 +81,12 @@ def cmd_serve(args, settings: Settings) -> int:
         overrides["store"] = args.store
     if args.update_url:
         overrides["update_url"] = args.update_url
-    app = create_app({"AIGRAPH": settings.replace(**overrides)})
+    settings = settings.replace(**overrides)
+    problem = serving.check_data(settings)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    app = create_app({"AIGRAPH": settings})
     # Start the query workers now, so the first visitor does not wait for them, and stop them
     # (removing their copy of the store) however the server ends.
     executor = app.extensions["aigraph_executor"]
@@ -90,7 +96,8 @@ def cmd_serve(args, settings: Settings) -> int:
     print(translate(_lang(args, settings), "aigraph serving on %(url)s (%(kind)s store)",
                     url=url, kind=app.extensions["aigraph"].store.kind), file=sys.stderr)
     try:
-        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False,
+                request_handler=serving.request_handler(settings))
     finally:
         executor.close()
         signal.signal(signal.SIGTERM, previous)
@@ -134,11 +141,12 @@ def cmd_validate(args, settings: Settings) -> int:
 
 
 def cmd_format(args, settings: Settings) -> int:
-    from aigraph.datafile import canonical_files, write_data
+    from aigraph.datafile import StaleData, canonical_files, snapshot, write_data
     from aigraph.validate import ParseError, load_graph, load_ontology, load_shapes, validate
 
     lang = _lang(args, settings)
     data_dir = Path(settings.data_dir)
+    read = snapshot(data_dir)  # taken before reading: an edit made from now on is kept
     try:
         graph = load_graph(sorted(data_dir.glob("*.ttl")))
     except ParseError as error:
@@ -164,7 +172,10 @@ def cmd_format(args, settings: Settings) -> int:
             raise ValueError(report.format_text())
 
     try:
-        written = write_data(graph, data_dir, check=conforming)
+        written = write_data(graph, data_dir, check=conforming, read=read)
+    except StaleData as error:
+        print(f"nothing written: {error}", file=sys.stderr)
+        return 1
     except ValueError as error:
         print(translate(lang, "nothing written: the data does not conform") + f"\n{error}",
               file=sys.stderr)
@@ -183,6 +194,14 @@ def cmd_query(args, settings: Settings) -> int:
         print(translate(lang, "give a query, or --file F"), file=sys.stderr)
         return 2
     checked = check_query(text)
+    try:
+        return _run_query(args, settings, lang, checked)
+    except QuerySyntaxError as error:
+        # The engine counts columns from the predeclared prefixes; point at the user's text.
+        raise QuerySyntaxError(locate(str(error), checked)) from error
+
+
+def _run_query(args, settings: Settings, lang: str, checked) -> int:
     text, form = checked.text, checked.form
     store = _store(settings, args.store)
     out = sys.stdout.buffer
@@ -350,6 +369,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_path)
+
+    cli_data.add_commands(sub)
 
     return parser
 

@@ -34,17 +34,41 @@ _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"
 
 
 class ParseError(ValueError):
-    """A Turtle file does not parse; ``str()`` reads ``file:line: message``."""
+    """A Turtle file does not parse; ``str()`` reads ``file:line:column: message``."""
 
-    def __init__(self, path: str | os.PathLike, line: int | None, message: str):
+    def __init__(self, path: str | os.PathLike, line: int | None, message: str,
+                 column: int | None = None):
         super().__init__(path, line, message)
         self.path = str(path)
         self.line = line
+        self.column = column
         self.message = message
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        if self.line is not None and self.column is not None:
+            where += f":{self.column}"
         return f"{where}: {self.message}"
+
+
+def check_syntax(path: Path) -> None:
+    """Raise ParseError at the exact line and column of the first Turtle error in ``path``.
+
+    pyoxigraph's parser is used because it names the real position; rdflib's may report a
+    line hundreds after the mistake.
+    """
+    from aigraph.errors import StoreError
+    from aigraph.store import EmbeddedStore
+
+    try:
+        EmbeddedStore.from_files([path])
+    except StoreError as error:
+        cause = error.__cause__
+        if isinstance(cause, SyntaxError):
+            # The position is given as line and column already; keep the reason only.
+            reason = re.sub(r"^Parser error (?:at|between) [^:]*: ", "", cause.msg)
+            raise ParseError(path, cause.lineno, reason, cause.offset) from None
+        raise
 
 
 def load_graph(paths: Iterable[str | os.PathLike]) -> Graph:
@@ -61,6 +85,7 @@ def load_graph(paths: Iterable[str | os.PathLike]) -> Graph:
         except UnicodeDecodeError as error:
             raise ParseError(path, raw[: error.start].count(b"\n") + 1,
                              "not valid UTF-8") from None
+        check_syntax(path)
         try:
             # publicID keeps relative IRIs and error locations tied to the file, as a
             # path-based parse would.
@@ -120,7 +145,14 @@ class Result:
         return self.message_it if lang == "it" and self.message_it else self.message
 
 
-def _headline(lang: str, problems: int, entities: int) -> str:
+def _headline(lang: str, problems: int, entities: int, conforms: bool = False) -> str:
+    if conforms and problems:
+        # Only warnings were found (sh:Warning): the graph conforms, and says what to look at.
+        return translate(lang, "Conforms, with %(warnings)s in %(entities)s.",
+                         warnings=translate_plural(lang, "%(num)d warning", "%(num)d warnings",
+                                                   problems),
+                         entities=translate_plural(lang, "%(num)d entity", "%(num)d entities",
+                                                   entities))
     if not problems:
         return translate(lang, "Conforms: no problems found.")
     return translate(lang, "Does not conform: %(problems)s in %(entities)s.",
@@ -155,7 +187,7 @@ class Report:
     def format_text(self, lang: str = "en") -> str:
         """Render a readable report, one block per entity, in English or Italian."""
         groups = self.by_focus()
-        head = _headline(lang, len(self.results), len(groups))
+        head = _headline(lang, len(self.results), len(groups), self.conforms)
         if not self.results:
             return head
         lines = [head]
@@ -223,7 +255,11 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
     results = [_result(results_graph, node, data)
                for node in results_graph.subjects(RDF.type, SH.ValidationResult)
                if (None, SH.detail, node) not in results_graph]
-    return Report(conforms=bool(conforms), results=_drop_echoes(results))
+    results = _drop_echoes(results)
+    # Warnings (sh:Warning, such as a license conflict along aig:basedOn) are reported but do
+    # not make the graph fail: only violations do.
+    return Report(conforms=bool(conforms) or all(r.severity != "Violation" for r in results),
+                  results=results)
 
 
 def _drop_echoes(results: list[Result]) -> list[Result]:

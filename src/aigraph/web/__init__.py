@@ -24,7 +24,9 @@ from aigraph.web import (
     filters,
     home,
     i18n,
+    licensing,
     paths_views,
+    releases,
     routing,
     search,
     sparql,
@@ -67,4 +69,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(licensing.bp)
+    app.register_blueprint(releases.bp)
+    from aigraph.web import request_log, security
+
+    request_log.init_app(app)
+    security.init_app(app)  # after the blueprints: it limits some of their routes
     return app
