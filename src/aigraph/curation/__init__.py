@@ -1,0 +1,1 @@
+"""Curation: how curators change the graph (see docs/curation.md)."""
