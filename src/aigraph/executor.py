@@ -207,6 +207,7 @@ class _Worker:
     """The parent's handle on one worker process and its pipe."""
 
     def __init__(self, ctx, config: WorkerConfig):
+        self.config = config
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=worker_main, args=(child, config), daemon=True,
                                    name="aigraph-query-worker")
@@ -353,7 +354,7 @@ class Executor:
             self._config = config
         return self
 
-    def _prepare(self, tmpdir: str | None) -> WorkerConfig:
+    def _prepare(self, tmpdir: str | None, folder: str = "store") -> WorkerConfig:
         """Describe what workers open, writing the on-disk copy of an embedded store."""
         if isinstance(self.store, RemoteStore):
             return WorkerConfig("remote", self.store.query_url, "remote", self.time_limit,
@@ -365,7 +366,7 @@ class Executor:
             dump = Path(tmpdir) / "graph.nt"
             dump.write_bytes(self.store.export("application/n-triples"))
             files = [dump]
-        path = Path(tmpdir) / "store"
+        path = Path(tmpdir) / folder
         # Loaded and flushed here, then released when ``copy`` goes, before workers open it.
         copy = EmbeddedStore.from_files(files, path=path)
         version = copy.version
@@ -391,9 +392,25 @@ class Executor:
             with contextlib.suppress(OSError):
                 self._spawn(self._config)
 
+    def _follow_store(self) -> None:
+        """Copy the data again when the store's version moved (a curator saved a change).
+
+        Workers on the old copy are replaced as they are next taken (see ``_acquire``); old
+        copies are removed with the pool's folder when it closes.
+        """
+        config = self._config
+        if config is None or config.kind != "embedded" or config.version == self.store.version:
+            return
+        with self._lock:
+            if self._closed or self._config.version == self.store.version:
+                return
+            tmpdir = str(Path(self._config.location).parent)
+            self._config = self._prepare(tmpdir, f"store-{self.store.version}")
+
     def _acquire(self) -> _Worker:
         """Take an idle, ready worker, waiting up to the time limit for one to be free."""
         self.start()
+        self._follow_store()
         with self._lock:
             while not self._closed and len(self._workers) < self.size:
                 self._spawn(self._config)
@@ -407,7 +424,7 @@ class Executor:
                                    "moment", status=503) from None
             if self._closed:
                 raise StoreError("the query executor is closed")
-            if not worker.alive():
+            if not worker.alive() or worker.config is not self._config:
                 self._discard(worker)
                 continue
             try:

@@ -44,6 +44,7 @@ class AIG(DefinedNamespace):
     _fail = True
 
     Category: URIRef
+    Change: URIRef
     ChronologicalOrder: URIRef
     Collective: URIRef
     Company: URIRef
@@ -78,6 +79,7 @@ class AIG(DefinedNamespace):
     basedOn: URIRef
     buildsOn: URIRef
     category: URIRef
+    changes: URIRef
     country: URIRef
     date: URIRef
     datePrecision: URIRef
@@ -105,6 +107,7 @@ class AIG(DefinedNamespace):
     reason: URIRef
     releaseDate: URIRef
     requiresOpenWeights: URIRef
+    reverts: URIRef
     spdxId: URIRef
     stepNote: URIRef
     tagline: URIRef

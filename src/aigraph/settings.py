@@ -46,6 +46,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Language used when neither ?lang, the cookie nor Accept-Language chooses one (en or it)."),
     Setting("base_url", "https://w3id.org/aigraph/",
             "Public base of the entity IRIs; entity pages answer for {base_url}id/{slug}."),
+    Setting("secret_key", "",
+            "Key signing session cookies and CSRF tokens; the site refuses to start without one "
+            "outside debug mode."),
+    Setting("accounts_file", str(PROJECT_ROOT / "instance" / "accounts.json"),
+            "JSON file holding curator accounts and hashed API tokens; kept outside data_dir, "
+            "never served."),
+    Setting("history_dir", str(PROJECT_ROOT / "history"),
+            "Folder of the change history of the embedded store, one TriG file per change."),
+    Setting("login_rate_limit", "10 per minute",
+            "Most login attempts per client, in Flask-Limiter's notation; empty turns it off."),
+    Setting("max_write_bytes", 1_000_000,
+            "Largest body accepted by PUT /id/{slug}, in bytes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -78,6 +90,11 @@ class Settings:
     query_workers: int
     default_language: str
     base_url: str
+    secret_key: str
+    accounts_file: str
+    history_dir: str
+    login_rate_limit: str
+    max_write_bytes: int
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,

@@ -63,11 +63,14 @@ class Rows:
         return len(self.rows)
 
 
-def data_files(ontology_dir: str | os.PathLike, data_dir: str | os.PathLike) -> list[Path]:
-    """List the Turtle files that make the graph: the vocabulary, then every data file."""
+def data_files(ontology_dir: str | os.PathLike, data_dir: str | os.PathLike,
+               history_dir: str | os.PathLike | None = None) -> list[Path]:
+    """List the files that make the graph: the vocabulary, every data file, then the change
+    history (TriG files, each naming its graph; see aigraph.curation.history)."""
     ontology = Path(ontology_dir) / "aigraph.ttl"
     data = sorted(Path(data_dir).rglob("*.ttl"))
-    return [ontology, *data]
+    history = sorted(Path(history_dir).rglob("*.trig")) if history_dir else []
+    return [ontology, *data, *history]
 
 
 def files_version(files: Iterable[Path]) -> str:
@@ -210,6 +213,9 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release what the store holds."""
 
+    def refresh(self, files: Sequence[str | os.PathLike] | None = None) -> None:  # noqa: B027
+        """Forget what the store caches about its data, after a write (aigraph.curation)."""
+
 
 # --- embedded ------------------------------------------------------------------------------
 
@@ -232,8 +238,10 @@ class EmbeddedStore(Store):
         store = ox.Store(str(path)) if path is not None else ox.Store()
         paths = [Path(f) for f in files]
         for file in paths:
+            # TriG files (the change history) carry their own named graph.
+            fmt = ox.RdfFormat.TRIG if file.suffix == ".trig" else ox.RdfFormat.TURTLE
             try:
-                store.load(path=str(file), format=ox.RdfFormat.TURTLE)
+                store.load(path=str(file), format=fmt)
             except SyntaxError as error:
                 raise StoreError(f"{file}:{error.lineno or '?'}: {error.msg}") from error
             except OSError as error:
@@ -304,7 +312,8 @@ class EmbeddedStore(Store):
             if self._graph is None:
                 graph = _new_graph()
                 if self.files:
-                    for file in self.files:
+                    # Only the default graph: named graphs (the history) are not validated.
+                    for file in (f for f in self.files if f.suffix != ".trig"):
                         graph.parse(str(file), format="turtle")
                 else:
                     data = self._store.dump(format=ox.RdfFormat.N_TRIPLES,
@@ -315,6 +324,16 @@ class EmbeddedStore(Store):
 
     def triple_count(self) -> int:
         return len(self._store)
+
+    def refresh(self, files: Sequence[str | os.PathLike] | None = None) -> None:
+        """Reload from ``files`` (default: the same files) after a write; the version changes.
+
+        Readers holding the old pyoxigraph store finish on it; new calls see the new one.
+        """
+        fresh = EmbeddedStore.from_files(files if files is not None else self.files)
+        with self._graph_lock:
+            self._store, self.files, self._version = fresh._store, fresh.files, fresh._version
+            self._graph = None
 
     @property
     def version(self) -> str:
@@ -515,6 +534,28 @@ class RemoteStore(Store):
     def graph(self) -> rdflib.Graph:
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
+    def refresh(self, files: Sequence[str | os.PathLike] | None = None) -> None:
+        with self._version_lock:
+            self._version = None
+
+    def update(self, text: str) -> None:
+        """Send one SPARQL 1.1 Update request to ``update_url`` (aigraph.curation writes)."""
+        if not self.update_url:
+            raise StoreError("this remote store has no update URL (set update_url)", 409)
+        request = urllib.request.Request(
+            self.update_url, data=urllib.parse.urlencode({"update": text}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace")[:500]
+            raise StoreError(f"{self.update_url} answered {error.code}: {detail}") from error
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise StoreError(f"cannot reach {self.update_url}: {error}") from error
+        self.refresh()
+
     def triple_count(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows.rows[0]["n"]) if rows.rows else 0
@@ -538,10 +579,10 @@ class RemoteStore(Store):
 
 
 def open_store(spec: str, *, ontology_dir: str, data_dir: str, update_url: str = "",
-               path: str | None = None) -> Store:
+               path: str | None = None, history_dir: str = "") -> Store:
     """Open the store named by ``spec``: empty for the embedded store, or an endpoint URL."""
     if spec.startswith(("http://", "https://")):
         return RemoteStore(spec, update_url or None)
     if spec and spec != "embedded":
         raise StoreError(f"unknown store {spec!r}: leave it empty or give an http(s) URL")
-    return EmbeddedStore.from_dirs(ontology_dir, data_dir, path)
+    return EmbeddedStore.from_files(data_files(ontology_dir, data_dir, history_dir or None), path)
