@@ -150,6 +150,9 @@ def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old
     draft = read_draft(forms(), index(), form, _values(), slug=slug, old=old, today=today)
     outcome = _check(draft, confirmed=bool(request.form.get("not-a-duplicate")))
     wants_save = request.form.get("action") == "save" and not request.form.get("add")
+    if wants_save and outcome.conforms and not (outcome.candidate.added
+                                                or outcome.candidate.removed):
+        return redirect(url_for("entities.entity", slug=draft.slug))  # nothing changed
     if not (wants_save and outcome.conforms):
         status = 422 if wants_save else 200
         return _render(draft, outcome, title=title, action=action, etag=etag, status=status,

@@ -147,6 +147,8 @@ def _field_view(f: Field, prefix: str, values: Mapping[str, Sequence[str]],
                   for i, text in enumerate(texts)]
     chosen = set(given)
     choices = [Choice(c.iri, c.label(lang), c.iri in chosen) for c in f.choices]
+    if len({c.rank for c in f.choices}) == 1:  # no ranking: alphabetical in the page language
+        choices.sort(key=lambda c: c.label.lower())
     if f.widget == "boolean":
         choices = [Choice("true", gettext("yes"), "true" in chosen),
                    Choice("false", gettext("no"), "false" in chosen)]
