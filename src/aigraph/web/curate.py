@@ -15,8 +15,10 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
 from rdflib import RDF
+from wtforms import ValidationError
 
 from aigraph.curation import changes
 from aigraph.curation.drafts import Draft, read_draft
@@ -28,6 +30,7 @@ from aigraph.namespaces import AIG, VOCAB, compact, entity_iri
 from aigraph.validate import load_ontology, load_shapes
 from aigraph.web import curate_page as pagedata
 from aigraph.web import i18n, state
+from aigraph.web.auth import curator_required
 
 bp = Blueprint("curate", __name__)
 
@@ -83,12 +86,11 @@ def _check(draft: Draft, confirmed: bool) -> Outcome:
     outcome = Outcome()
     pagedata.attach_problems(outcome.placed, draft)
     lang = i18n.current()
-    if draft.creating:
-        for values, entity_form in [(draft.values, draft.form),
-                                    *((s.values, s.form) for s in draft.subs)]:
-            outcome.duplicates += index().duplicates(
-                entity_form.cls, _labels(values),
-                same_as=[v.strip() for v in values.get("owl:sameAs", ()) if v.strip()])
+    mains = [(draft.values, draft.form)] if draft.creating else []
+    for values, entity_form in [*mains, *((s.values, s.form) for s in draft.subs)]:
+        outcome.duplicates += index().duplicates(
+            entity_form.cls, _labels(values),
+            same_as=[v.strip() for v in values.get("owl:sameAs", ()) if v.strip()])
     if draft.slug_problem or draft.subject is None:
         return outcome
     candidate = changes.propose_many(state().store, state().settings, draft.graphs(), lang=lang)
@@ -146,6 +148,10 @@ def _values() -> dict[str, list[str]]:
 
 def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old=None,
             etag: str = ""):
+    try:  # the application may check it already; a form that writes checks it itself too
+        validate_csrf(request.form.get("csrf_token", ""))
+    except (CSRFError, ValidationError):
+        abort(400, gettext("The form expired; reload the page and try again."))
     today = date.today().isoformat()
     draft = read_draft(forms(), index(), form, _values(), slug=slug, old=old, today=today)
     outcome = _check(draft, confirmed=bool(request.form.get("not-a-duplicate")))
@@ -178,7 +184,7 @@ def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old
 # --- routes ----------------------------------------------------------------------------------
 
 @bp.get("/curate/")
-@login_required
+@curator_required
 def start():
     lang = i18n.current()
     kinds = [{"key": f.key, "label": f.label(lang)} for f in forms().values()]
@@ -186,10 +192,10 @@ def start():
 
 
 @bp.route("/curate/new/<kind>", methods=["GET", "POST"])
-@login_required
+@curator_required
 def new(kind: str):
     form = _form(kind)
-    title = gettext("Add a %(kind)s", kind=form.label(i18n.current()).lower())
+    title = gettext("Add an entry: %(kind)s", kind=form.label(i18n.current()))
     action = url_for("curate.new", kind=kind)
     if request.method == "POST":
         return _submit(form, title, action)
@@ -224,7 +230,7 @@ def _is_slug(text: str) -> bool:
 
 
 @bp.route("/id/<slug:slug>/edit", methods=["GET", "POST"])
-@login_required
+@curator_required
 def edit(slug: str):
     subject = entity_iri(slug)
     store = state().store
@@ -247,7 +253,7 @@ def edit(slug: str):
 
 
 @bp.get("/curate/lookup")
-@login_required
+@curator_required
 def lookup():
     """Entities of the given kinds (``kind=Organization`` or ``Model,Organization``) matching ``q``."""
     kinds = [k for k in request.args.get("kind", "").split(",") if k.isalnum()]

@@ -187,7 +187,8 @@ def sections(draft: Draft, placed: Mapping[str, list[str]], title: str) -> list[
 
 
 def _sub_section(sub: Sub, placed: Mapping[str, list[str]], lang: str) -> Section:
-    title = gettext("New %(kind)s: %(name)s", kind=sub.form.label(lang).lower(), name=sub.text)
+    title = gettext("New entry (%(kind)s): %(name)s", kind=sub.form.label(lang).lower(),
+                    name=sub.text)
     hidden = [(sub.prefix + "class", sub.form.key), (sub.prefix + "text", sub.text),
               (sub.prefix + "field", sub.field)]
     return section(sub.form, sub.prefix, sub.values, placed, title=title, slug=sub.slug,
@@ -206,8 +207,8 @@ def new_entity_notes(draft: Draft, lang: str) -> dict[str, list[str]]:
     notes: dict[str, list[str]] = {}
     for sub in draft.subs:
         notes.setdefault(sub.field, []).append(gettext(
-            "“%(name)s” is not in the graph yet: it will be added as a new %(kind)s, described "
-            "below.", name=sub.text, kind=sub.form.label(lang).lower()))
+            "“%(name)s” is not in the graph yet: it will be added as a new entry (%(kind)s), "
+            "described below.", name=sub.text, kind=sub.form.label(lang).lower()))
     return notes
 
 
