@@ -152,7 +152,8 @@ def _field_view(f: Field, prefix: str, values: Mapping[str, Sequence[str]],
     if f.widget == "boolean":
         choices = [Choice("true", gettext("yes"), "true" in chosen),
                    Choice("false", gettext("no"), "false" in chosen)]
-    return FieldView(f.name, f.label(lang), f.help_text(lang), f.widget, f.required, f.repeatable,
+    label = f.label(lang)
+    return FieldView(f.name, label[:1].upper() + label[1:], f.help_text(lang), f.widget, f.required, f.repeatable,
                      inputs, choices, lookup if f.widget == "link" else "",
                      list(placed.get(full, ())))
 
