@@ -1,4 +1,5 @@
-"""The ``aigraph`` command line: serve, validate, query, path, export and stats."""
+"""The ``aigraph`` command line: serve, validate, query, path, export and stats (the curation
+commands user, token, revert and import live in aigraph.curation.commands)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ EXPORT_FORMATS = {
 def _store(settings: Settings, spec: str | None) -> Store:
     return open_store(spec if spec is not None else settings.store,
                       ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-                      update_url=settings.update_url)
+                      update_url=settings.update_url, history_dir=settings.history_dir)
 
 
 def _cell(term: Node | None) -> str:
@@ -335,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_path)
 
+    from aigraph.curation.commands import add_parsers
+    add_parsers(sub)  # user, token, revert, import
     return parser
 
 

@@ -42,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = given if isinstance(given, Settings) else Settings.load(given)
     store = config.pop("AIGRAPH_STORE", None) or open_store(
         settings.store, ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-        update_url=settings.update_url)
+        update_url=settings.update_url, history_dir=settings.history_dir)
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(config)
     app.extensions["aigraph"] = AppState(settings, store)
@@ -70,4 +70,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)
+
+    from aigraph.web import auth, curation_api
+
+    auth.init_app(app)  # secret key, logins, tokens
+    curation_api.init_app(app)  # PUT/DELETE /id/{slug}, ETags, history, /changes
     return app
