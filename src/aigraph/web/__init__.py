@@ -75,4 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     auth.init_app(app)  # secret key, logins, tokens
     curation_api.init_app(app)  # PUT/DELETE /id/{slug}, ETags, history, /changes
+    from aigraph.web import curate
+
+    app.register_blueprint(curate.bp)  # the curation forms
     return app

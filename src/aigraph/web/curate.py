@@ -16,7 +16,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from rdflib import RDF
 from wtforms import ValidationError
 
@@ -126,6 +126,7 @@ def _render(draft: Draft, outcome: Outcome, *, title: str, action: str, etag: st
                 for p in (AIG.developedBy, AIG.basedOn, AIG.involves)})
     page = {
         "title": title, "action": action, "etag": etag, "creating": draft.creating,
+        "csrf_token": generate_csrf(),
         "sections": sections, "general": outcome.general,
         "duplicates": pagedata.duplicate_items(outcome.duplicates, lang),
         "suggestions": pagedata.suggestion_items(suggestions, draft.form, lang),

@@ -153,8 +153,9 @@ def _field_view(f: Field, prefix: str, values: Mapping[str, Sequence[str]],
         choices = [Choice("true", gettext("yes"), "true" in chosen),
                    Choice("false", gettext("no"), "false" in chosen)]
     label = f.label(lang)
-    return FieldView(f.name, label[:1].upper() + label[1:], f.help_text(lang), f.widget, f.required, f.repeatable,
-                     inputs, choices, lookup if f.widget == "link" else "",
+    return FieldView(f.name, label[:1].upper() + label[1:], f.help_text(lang), f.widget,
+                     f.required, f.repeatable, inputs, choices,
+                     lookup if f.widget == "link" else "",
                      list(placed.get(full, ())))
 
 
