@@ -119,7 +119,22 @@ aigsh:model-trainingTokens a sh:PropertyShape ;
     sh:maxCount 1 ;
     sh:minCount 1 .
 """)
+        handle.write("""
+aigsh:model-modality a sh:PropertyShape ;
+    sh:targetClass aig:Model ;
+    sh:path aig:modality ;
+    sh:group aigsh:facts-group ; sh:order 206 ;
+    sh:in ( "text" "image" <https://w3id.org/aigraph/ontology#Landmark> ) ;
+    sh:maxCount 1 .
+""")
     forms = build_forms(load_shapes(folder), ontology)
+    modality = forms["model"].field("aig:modality")
+    assert modality.widget == "select" and not modality.repeatable
+    assert [c.iri for c in modality.choices] == ["text", "image", str(AIG.Landmark)]
+    subject = entity_iri("demo")
+    for sent, term in (("image", Literal("image")), (str(AIG.Landmark), AIG.Landmark)):
+        parsed = parse_values(forms["model"], subject, {"aig:modality": [sent]}, _resolver({}))
+        assert parsed.graph.value(subject, URIRef(modality.path)) == term
     tokens = forms["model"].field("aig:trainingTokens")
     assert tokens is not None and tokens.widget == "number" and tokens.required
     assert tokens.label("it") == "token di addestramento"

@@ -25,6 +25,7 @@ def test_resolve_by_slug_name_or_other_name(store):
     assert index.resolve("Mistral AI", org) == [_iri("mistral-ai")]
     assert index.resolve("mistral ai", org) == [_iri("mistral-ai")]
     assert index.resolve("Facebook", org) == [_iri("meta")]
+    assert [e.slug for e in index.complete("faceb", org)] == ["meta"]  # another name
     assert index.resolve("Whatever [meta]", org) == [_iri("meta")]
     assert index.resolve("id:meta", org) == [_iri("meta")]
     assert index.resolve("meta", org) == [_iri("meta")]

@@ -130,9 +130,8 @@ def _term(f: Field, text: str, resolve: Resolver) -> Node | Problem:
             return URIRef(found[0])
         return Problem(f.name, "ambiguous" if found else "unresolved", text, tuple(found))
     if f.widget in ("select", "checkboxes"):
-        if text in {c.iri for c in f.choices}:
-            return URIRef(text)
-        return Problem(f.name, "choice", text)
+        choice = next((c for c in f.choices if c.iri == text), None)
+        return choice.term() if choice is not None else Problem(f.name, "choice", text)
     if f.widget == "url":
         return URIRef(text) if is_web_address(text) else Problem(f.name, "url", text)
     if f.widget == "boolean":

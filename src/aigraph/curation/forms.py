@@ -54,14 +54,29 @@ _UNBOUNDED = None
 
 @dataclass(frozen=True)
 class Choice:
-    """One value of a select: a term of a controlled list (or of ``sh:in``)."""
+    """One value of a select: a term of a controlled list, or a value of ``sh:in``.
+
+    ``iri`` is the value as the form sends it: an IRI, or a literal's text when ``literal``
+    (then ``datatype`` and ``language`` rebuild it).
+    """
 
     iri: str
     labels: dict[str, str]
     rank: float = 0
+    literal: bool = False
+    datatype: str | None = None
+    language: str | None = None
 
     def label(self, lang: str) -> str:
-        return self.labels.get(lang) or self.labels.get("en") or compact(self.iri)
+        default = self.iri if self.literal else compact(self.iri)
+        return self.labels.get(lang) or self.labels.get("en") or default
+
+    def term(self) -> Node:
+        """The RDF term this choice stands for."""
+        if not self.literal:
+            return URIRef(self.iri)
+        return Literal(self.iri, lang=self.language,
+                       datatype=URIRef(self.datatype) if self.datatype else None)
 
 
 @dataclass(frozen=True)
@@ -279,7 +294,11 @@ def _widget(merged: _Merged, ontology: Graph, shapes: Graph) -> tuple[str, dict]
     """Choose the widget and its extra settings from the merged constraints."""
     repeatable = merged.max_count is None or merged.max_count > 1
     if merged.in_values:
-        choices = tuple(Choice(str(v), _texts(ontology, v, RDFS.label)) for v in merged.in_values)
+        choices = tuple(
+            Choice(str(v), _texts(ontology, v, RDFS.label), 0, True,
+                   str(v.datatype) if v.datatype else None, v.language)
+            if isinstance(v, Literal) else Choice(str(v), _texts(ontology, v, RDFS.label))
+            for v in merged.in_values)
         return ("checkboxes" if repeatable else "select"), {"choices": choices}
     classes = merged.classes or (_node_classes(shapes, merged.node) if merged.node else [])
     if classes:
