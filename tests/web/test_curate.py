@@ -258,3 +258,16 @@ def test_a_post_without_the_csrf_token_is_refused(curator, curate_settings):
     response = curator.post("/curate/new/model", data={**QWEN, "action": "save"})
     assert response.status_code == 400
     assert "models.ttl" not in snapshot(Path(curate_settings.data_dir))
+
+
+def test_a_new_entity_of_a_link_with_several_classes_can_change_class(curator):
+    values = {"rdfs:label@en": "Acme robot demo", "aig:involves": "Acme Robotics"}
+    html = post_form(curator, "/curate/new/milestone?lang=en", values, action="check").get_data(
+        as_text=True)
+    assert re.search(r'<select id="f-new-0-class" name="new-0.class"', html)
+    assert 'name="new-0.aig:openWeights"' in html  # a model first: the first class allowed
+    switched = post_form(curator, "/curate/new/milestone?lang=en",
+                         {**values, "new-0.class": "organization", "new-0.text": "Acme Robotics",
+                          "new-0.field": "aig:involves"}, action="check").get_data(as_text=True)
+    assert 'name="new-0.aig:organizationType"' in switched
+    assert 'name="new-0.aig:openWeights"' not in switched

@@ -112,7 +112,7 @@ def _labels(values) -> dict[str, str]:
 def _render(draft: Draft, outcome: Outcome, *, title: str, action: str, etag: str = "",
             status: int = 200, saved_check: bool = False):
     lang = i18n.current()
-    sections = pagedata.sections(draft, outcome.placed, title)
+    sections = pagedata.sections(draft, outcome.placed, title, forms())
     notes = pagedata.new_entity_notes(draft, lang)
     for group in sections[0].groups:
         for f in group.fields:

@@ -80,6 +80,8 @@ class Section:
     groups: list[GroupView]
     hidden: list[tuple[str, str]] = field(default_factory=list)
     creating: bool = True
+    #: For a new entity a link may make of several classes: the classes to choose from.
+    class_choices: list[Choice] = field(default_factory=list)
 
 
 @dataclass
@@ -175,7 +177,8 @@ def section(form: Form, prefix: str, values: Mapping[str, Sequence[str]],
     return Section(prefix, title, form.key, slug, slug_errors, groups, hidden or [], creating)
 
 
-def sections(draft: Draft, placed: Mapping[str, list[str]], title: str) -> list[Section]:
+def sections(draft: Draft, placed: Mapping[str, list[str]], title: str,
+             forms: Mapping[str, Form]) -> list[Section]:
     """The main section and one per new linked entity."""
     main_slug_errors = list(placed.get("slug", ()))
     if draft.slug_problem:
@@ -183,19 +186,28 @@ def sections(draft: Draft, placed: Mapping[str, list[str]], title: str) -> list[
     out = [section(draft.form, "", draft.values, placed, title=title, slug=draft.slug,
                    slug_errors=main_slug_errors, creating=draft.creating)]
     lang = i18n.current()
+    by_class = {f.cls: f for f in forms.values()}
     for sub in draft.subs:
-        out.append(_sub_section(sub, placed, lang))
+        link = draft.form.field(sub.field)
+        allowed = [by_class[c] for c in (link.link_classes if link else ()) if c in by_class]
+        out.append(_sub_section(sub, placed, lang, allowed))
     return out
 
 
-def _sub_section(sub: Sub, placed: Mapping[str, list[str]], lang: str) -> Section:
+def _sub_section(sub: Sub, placed: Mapping[str, list[str]], lang: str,
+                 allowed: list[Form]) -> Section:
     title = gettext("New entry (%(kind)s): %(name)s", kind=sub.form.label(lang).lower(),
                     name=sub.text)
-    hidden = [(sub.prefix + "class", sub.form.key), (sub.prefix + "text", sub.text),
-              (sub.prefix + "field", sub.field)]
-    return section(sub.form, sub.prefix, sub.values, placed, title=title, slug=sub.slug,
-                   slug_errors=list(placed.get(sub.prefix + "slug", ())), creating=True,
-                   hidden=hidden)
+    hidden = [(sub.prefix + "text", sub.text), (sub.prefix + "field", sub.field)]
+    choices = [Choice(f.key, f.label(lang), f.key == sub.form.key) for f in allowed]
+    if len(choices) < 2:  # nothing to choose: the class goes with the form
+        hidden.insert(0, (sub.prefix + "class", sub.form.key))
+        choices = []
+    built = section(sub.form, sub.prefix, sub.values, placed, title=title, slug=sub.slug,
+                    slug_errors=list(placed.get(sub.prefix + "slug", ())), creating=True,
+                    hidden=hidden)
+    built.class_choices = choices
+    return built
 
 
 def attach_problems(placed: dict[str, list[str]], draft: Draft) -> None:
