@@ -197,7 +197,7 @@ def apply(store: Store, settings: Settings, candidate: Candidate, *, user: str,
         if embedded:
             if writer.recover(settings):
                 store.refresh(writer.store_files(settings))
-            writer.sync(store, settings)
+            writer.sync(store, settings, thorough=True)
         current = {s: entity_etag_of(store, s) for s in candidate.after}
         if check_preconditions:
             _check_etag(candidate, current, if_match, if_none_match, store)
