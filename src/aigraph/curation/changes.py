@@ -244,7 +244,7 @@ def _record(candidate: Candidate, user: str, comment: str, reverts: str) -> Chan
     now = datetime.now(UTC)
     added, removed = candidate.added, candidate.removed
     return ChangeRecord(id=_history.new_change_id(now), user=user,
-                        time=now.strftime("%Y-%m-%dT%H:%M:%SZ"), comment=comment,
+                        time=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), comment=comment,
                         subjects=tuple(sorted(candidate.after)), added=frozenset(added),
                         removed=frozenset(removed), reverts=reverts)
 
