@@ -197,7 +197,7 @@ def apply(store: Store, settings: Settings, candidate: Candidate, *, user: str,
         if embedded:
             if writer.recover(settings):
                 store.refresh(writer.store_files(settings))
-            writer.sync(store, settings)
+            writer.sync(store, settings, thorough=True)
         current = {s: entity_etag_of(store, s) for s in candidate.after}
         if check_preconditions:
             _check_etag(candidate, current, if_match, if_none_match, store)
@@ -244,7 +244,7 @@ def _record(candidate: Candidate, user: str, comment: str, reverts: str) -> Chan
     now = datetime.now(UTC)
     added, removed = candidate.added, candidate.removed
     return ChangeRecord(id=_history.new_change_id(now), user=user,
-                        time=now.strftime("%Y-%m-%dT%H:%M:%SZ"), comment=comment,
+                        time=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), comment=comment,
                         subjects=tuple(sorted(candidate.after)), added=frozenset(added),
                         removed=frozenset(removed), reverts=reverts)
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from aigraph import queries
 from aigraph.namespaces import AIG, PREFIXES
@@ -105,13 +105,15 @@ def record_graph(record: ChangeRecord) -> Graph:
 
 def trig(record: ChangeRecord) -> str:
     """Render a record as a TriG document whose triples sit in the history graph."""
-    dataset = Dataset()
+    graph = record_graph(record)
     for prefix in ("aig", "id", "prov", "rdf", "rdfs", "xsd"):
-        dataset.bind(prefix, PREFIXES[prefix], replace=True)
-    target = dataset.graph(HISTORY_GRAPH)
-    for triple in record_graph(record):
-        target.add(triple)
-    return dataset.serialize(format="trig")
+        graph.bind(prefix, PREFIXES[prefix], replace=True)
+    turtle = graph.serialize(format="turtle")
+    # Turtle statements are valid inside a TriG graph block; the prefixes stay outside it.
+    head = [line for line in turtle.splitlines() if line.startswith("@prefix")]
+    body = [line for line in turtle.splitlines() if not line.startswith("@prefix")]
+    return ("\n".join(head) + f"\n\n{HISTORY_GRAPH.n3()} {{\n" + "\n".join(body).strip("\n")
+            + "\n}\n")
 
 
 def insert_block(record: ChangeRecord) -> str:

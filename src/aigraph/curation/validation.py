@@ -9,6 +9,7 @@ and their direct neighbours are kept, since the outer ring is there for context 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,9 @@ class Violation:
         """The fields the API answers with."""
         return {"focus": self.focus, "path": self.path, "message": self.message,
                 "severity": self.severity, "value": self.value}
+
+
+_PYSHACL_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=4)
@@ -98,7 +102,9 @@ def check(store: Store, ontology_dir: str, new_versions: Mapping[URIRef, Graph],
     context, near = neighbourhood(store, subjects, new)
     working = context + new
     shapes, ontology = shapes_and_ontology(ontology_dir)
-    report = validate(working, shapes=shapes, ontology=ontology)
+    # rdflib's SPARQL parser (pyparsing), which pySHACL uses, is not thread-safe.
+    with _PYSHACL_LOCK:
+        report = validate(working, shapes=shapes, ontology=ontology)
     wanted = {compact(str(s)) for s in subjects | near}
     wanted |= {"id:" + str(s).rsplit("/", 1)[-1] for s in subjects | near}
     violations = []

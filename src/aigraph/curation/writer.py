@@ -26,7 +26,7 @@ from aigraph.curation import history, journal
 from aigraph.curation.entity import own_part
 from aigraph.curation.errors import PreconditionFailed
 from aigraph.settings import Settings
-from aigraph.store import EmbeddedStore, RemoteStore, Store, data_files
+from aigraph.store import EmbeddedStore, RemoteStore, Store, data_files, files_version
 
 #: The lock file's text each store last loaded, so a change by another process is noticed.
 _SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -53,19 +53,22 @@ def recover(settings: Settings) -> bool:
                            [Path(settings.data_dir), Path(settings.history_dir)])
 
 
-def sync(store: Store, settings: Settings) -> bool:
-    """Reload an embedded store when another process committed a change; True if reloaded."""
+def sync(store: Store, settings: Settings, thorough: bool = False) -> bool:
+    """Reload an embedded store when the files changed under it; True if it reloaded.
+
+    The quick check compares the lock file's text, which every commit renews; ``thorough``
+    (used under the write lock) hashes the files themselves, as the store's version does.
+    """
     if not isinstance(store, EmbeddedStore):
         return False
     current = journal.stamp(lock_path(settings))
-    seen = _SEEN.get(store)
-    if seen is None:
-        _SEEN[store] = current
+    if _SEEN.get(store) == current and not thorough:
         return False
-    if current == seen:
-        return False
-    store.refresh(store_files(settings))
     _SEEN[store] = current
+    files = store_files(settings)
+    if files_version(files) == store.version:
+        return False
+    store.refresh(files)
     return True
 
 

@@ -129,16 +129,6 @@ def login():
     return render_template("curation/login.html", form=form, error=error), status
 
 
-@bp.post("/logout")
-def logout():
-    """Log out (a POST with the CSRF token, so another site cannot do it for you)."""
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400, lazy_gettext("The form expired; reload the page and try again."))
-    logout_user()
-    return redirect(url_for("home.index"))
-
-
 def curator_required(view):
     """Let only a logged-in curator through (others are sent to the login page)."""
     @functools.wraps(view)
@@ -165,3 +155,14 @@ def token_required(view):
         g.curator = Curator(account)
         return view(*args, **kwargs)
     return wrapped
+
+
+@bp.post("/logout")
+@curator_required
+def logout():
+    """Log out (a POST with the CSRF token, so another site cannot do it for you)."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, lazy_gettext("The form expired; reload the page and try again."))
+    logout_user()
+    return redirect(url_for("home.index"))
