@@ -97,7 +97,9 @@ def test_forms_need_a_logged_in_curator(anonymous):
 
 
 def test_entity_pages_offer_curation_only_to_curators(anonymous, curator):
-    assert "curate-actions" not in anonymous.get("/id/mistral-7b").get_data(as_text=True)
+    visitor = anonymous.get("/id/mistral-7b").get_data(as_text=True)
+    assert "curate-actions" not in visitor and 'href="/curate/"' not in visitor
+    assert 'href="/curate/"' in curator.get("/?lang=en").get_data(as_text=True)
     html = curator.get("/id/mistral-7b?lang=en").get_data(as_text=True)
     assert 'href="/id/mistral-7b/edit"' in html
     assert "/curate/new/model?aig:basedOn=mistral-7b" in html
@@ -271,3 +273,10 @@ def test_a_new_entity_of_a_link_with_several_classes_can_change_class(curator):
                           "new-0.field": "aig:involves"}, action="check").get_data(as_text=True)
     assert 'name="new-0.aig:organizationType"' in switched
     assert 'name="new-0.aig:openWeights"' not in switched
+
+
+def test_the_start_page_lists_a_form_per_class(curator):
+    html = curator.get("/curate/?lang=it").get_data(as_text=True)
+    for kind, label in (("model", "Modello"), ("organization", "Organizzazione"),
+                        ("milestone", "Tappa"), ("license", "Licenza")):
+        assert f'<a href="/curate/new/{kind}">{label}</a>' in html
