@@ -145,6 +145,7 @@ def test_a_missing_italian_name_is_shown_next_to_its_field_and_nothing_is_writte
         "Indica rdfs:label una volta in inglese (@en) e una in italiano (@it), e in nessun'altra "
         "lingua; quello italiano può ripetere un nome proprio."]
     assert errors_of(html, "f-rdfs-label-en") == []
+    assert '<li><a href="#f-rdfs-label-it">Nome (italiano)</a></li>' in html  # in the summary
     # the unknown organization opened its sub-form, prefilled, with its own problems
     assert 'name="new-0.rdfs:label@en" type="text" value="Alibaba Cloud"' in html
     assert errors_of(html, "f-new-0-aig-organizationType")

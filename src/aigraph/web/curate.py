@@ -132,6 +132,7 @@ def _render(draft: Draft, outcome: Outcome, *, title: str, action: str, etag: st
         "suggestions": pagedata.suggestion_items(suggestions, draft.form, lang),
         "checked": saved_check, "kind": draft.form.key, "slug": draft.slug,
         "has_errors": bool(outcome.general or any(outcome.placed.values())),
+        "error_links": pagedata.error_links(sections),
     }
     return render_template("curate/form.html", page=page), status
 

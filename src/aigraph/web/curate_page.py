@@ -265,3 +265,20 @@ def suggestion_items(suggestions: Sequence[Suggestion], form: Form, lang: str
             s.entity.label(lang), url_for("entities.entity", slug=s.entity.slug),
             _reason(s.reason), s.field if f is not None else "", add_value))
     return list(groups.items())
+
+
+def error_links(sections: Sequence[Section]) -> list[tuple[str, str]]:
+    """(what, input id) for every input with a message, in page order, for the summary."""
+    links = []
+    for s in sections:
+        where = f"{s.title}: " if s.prefix else ""
+        if s.slug_errors:
+            links.append((where + gettext("Identifier (slug)"),
+                          "f-" + s.prefix.replace(".", "-") + "slug"))
+        for group in s.groups:
+            for f in group.fields:
+                for i in f.inputs:
+                    if i.errors or (f.errors and i is f.inputs[0]):
+                        name = f"{f.label} ({i.lang_name})" if i.lang else f.label
+                        links.append((where + name, i.id))
+    return links
