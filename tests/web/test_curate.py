@@ -281,3 +281,15 @@ def test_the_start_page_lists_a_form_per_class(curator):
     for kind, label in (("model", "Modello"), ("organization", "Organizzazione"),
                         ("milestone", "Tappa"), ("license", "Licenza")):
         assert f'<a href="/curate/new/{kind}">{label}</a>' in html
+
+
+def test_a_new_entity_offers_close_existing_ones_to_link_instead(curator, curate_settings):
+    values = {**QWEN, "aig:developedBy": "Mistral", "rdfs:label@it": "Qwen2.5"}
+    html = post_form(curator, "/curate/new/model?lang=en", values).get_data(as_text=True)
+    button = re.search(r'<button type="submit" name="use" value="([^"]+)"', html).group(1)
+    assert html_lib.unescape(button) == "aig:developedBy\tMistral\tMistral AI [mistral-ai]"
+    used = post_form(curator, "/curate/new/model?lang=en", values,
+                     use=html_lib.unescape(button)).get_data(as_text=True)
+    assert 'name="aig:developedBy" type="text" value="Mistral AI [mistral-ai]"' in used
+    assert 'name="new-0.class"' not in used  # no new organization any more
+    assert "models.ttl" not in snapshot(Path(curate_settings.data_dir))

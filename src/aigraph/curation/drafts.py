@@ -48,6 +48,8 @@ class Sub:
     slug: str
     values: dict[str, list[str]]
     graph: Graph | None = None
+    #: Opened by this very submission: the curator has not seen it yet.
+    fresh: bool = False
 
     @property
     def prefix(self) -> str:
@@ -157,7 +159,8 @@ def _new_sub(number: int, form: Form, problem: Problem, today: str) -> Sub:
               "text": [problem.text], "field": [problem.field]}
     if form.field("aig:lastReviewed") is not None:
         values["aig:lastReviewed"] = [today]
-    return Sub(number, form, problem.text, problem.field, slugify(problem.text), values)
+    return Sub(number, form, problem.text, problem.field, slugify(problem.text), values,
+               fresh=True)
 
 
 def read_draft(forms: Mapping[str, Form], index: Index, form: Form,

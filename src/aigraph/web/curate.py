@@ -117,6 +117,10 @@ def _render(draft: Draft, outcome: Outcome, *, title: str, action: str, etag: st
     for group in sections[0].groups:
         for f in group.fields:
             f.notes = notes.get(f.name, [])
+    for sub, sub_section in zip(draft.subs, sections[1:], strict=True):
+        link = draft.form.field(sub.field)
+        close = index().complete(sub.text, link.link_classes if link else [sub.form.cls], limit=3)
+        sub_section.instead = pagedata.instead_items(sub, close, lang)
     label = _labels(draft.values)
     suggestions = index().suggestions(
         draft.form.cls, label.get("en") or label.get("it", ""),
@@ -139,12 +143,16 @@ def _render(draft: Draft, outcome: Outcome, *, title: str, action: str, etag: st
 
 def _values() -> dict[str, list[str]]:
     values = request.form.to_dict(flat=False)
-    for key in ("csrf_token", "action", "add", "if-match", "comment", "not-a-duplicate"):
+    for key in ("csrf_token", "action", "add", "use", "if-match", "comment", "not-a-duplicate"):
         values.pop(key, None)
     added = request.form.get("add", "")
     if "=" in added:  # a suggested link the curator chose to add
         name, text = added.split("=", 1)
         values[name] = [v for v in values.get(name, []) if v.strip()] + [text]
+    used = request.form.get("use", "").split("\t")
+    if len(used) == 3:  # an existing entity instead of the new one a link text would make
+        name, old, new = used
+        values[name] = [new if v.strip() == old else v for v in values.get(name, [])]
     return values
 
 
@@ -157,12 +165,15 @@ def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old
     today = date.today().isoformat()
     draft = read_draft(forms(), index(), form, _values(), slug=slug, old=old, today=today)
     outcome = _check(draft, confirmed=bool(request.form.get("not-a-duplicate")))
-    wants_save = request.form.get("action") == "save" and not request.form.get("add")
+    # Only a save button saves, and not while a sub-form the curator has not seen is open.
+    asked = (request.form.get("action") == "save" and not request.form.get("add")
+             and not request.form.get("use"))
+    wants_save = asked and not any(s.fresh for s in draft.subs)
     if wants_save and outcome.conforms and not (outcome.candidate.added
                                                 or outcome.candidate.removed):
         return redirect(url_for("entities.entity", slug=draft.slug))  # nothing changed
     if not (wants_save and outcome.conforms):
-        status = 422 if wants_save else 200
+        status = 422 if asked else 200
         return _render(draft, outcome, title=title, action=action, etag=etag, status=status,
                        saved_check=outcome.conforms and request.form.get("action") == "check")
     try:

@@ -82,6 +82,8 @@ class Section:
     creating: bool = True
     #: For a new entity a link may make of several classes: the classes to choose from.
     class_choices: list[Choice] = field(default_factory=list)
+    #: Existing entities close to a new one's name, to link instead.
+    instead: list[HelpItem] = field(default_factory=list)
 
 
 @dataclass
@@ -282,3 +284,9 @@ def error_links(sections: Sequence[Section]) -> list[tuple[str, str]]:
                         name = f"{f.label} ({i.lang_name})" if i.lang else f.label
                         links.append((where + name, i.id))
     return links
+
+
+def instead_items(sub: Sub, close: Sequence, lang: str) -> list[HelpItem]:
+    """Existing entities a new one may stand for, each with a button that links it instead."""
+    return [HelpItem(e.label(lang), url_for("entities.entity", slug=e.slug), "", "use",
+                     f"{sub.field}\t{sub.text}\t{e.label(lang)} [{e.slug}]") for e in close]
