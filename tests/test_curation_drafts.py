@@ -106,3 +106,13 @@ def test_an_edit_keeps_what_the_form_does_not_show(forms, store):
     alt = set(draft.graph.objects(meta, SKOS.altLabel))
     assert alt == {Literal("Facebook", lang="en")}
     assert draft.graph.value(meta, AIG.country) is None  # shown and emptied: removed
+
+
+def test_a_new_linked_entity_cannot_take_the_main_entity_slug(forms, store):
+    values = {**QWEN, "rdfs:label@en": ["Alibaba Cloud"], "aig:developedBy": ["Alibaba Cloud"]}
+    draft = read_draft(forms, Index.load(store), forms["model"], values)
+    assert draft.slug == "alibaba-cloud"
+    assert [(p.field, p.code) for p in draft.problems] == [("new-0.slug", "taken")]
+    assert set(draft.graphs()) == {entity_iri("alibaba-cloud")}
+    assert (entity_iri("alibaba-cloud"), RDF.type, AIG.Model) in draft.graphs()[
+        entity_iri("alibaba-cloud")]

@@ -216,3 +216,22 @@ def test_slugs():
     assert slugify("  Università di Pisa ") == "universita-di-pisa"
     assert slug_from({"rdfs:label@en": [""], "rdfs:label@it": ["Tappa Zero"]}) == "tappa-zero"
     assert slug_from({"slug": ["given"], "rdfs:label@en": ["Other"]}) == "given"
+
+
+def test_an_edit_keeps_blank_nodes_the_form_does_not_show(forms):
+    from rdflib import BNode
+
+    form = forms["reading-path"]
+    path, note = entity_iri("demo-path"), BNode()
+    old = Graph()
+    old.add((path, RDF.type, AIG.ReadingPath))
+    old.add((path, RDFS.label, Literal("Old", lang="en")))
+    old.add((path, AIG.stepNote, note))
+    old.add((note, RDF.type, AIG.PathNote))
+    old.add((note, AIG.note, Literal("Why it matters", lang="en")))
+    new = parse_values(form, path, {"rdfs:label@en": ["New"]}, _resolver({})).graph
+    merged = keep_unshown(form, old, path, new)
+    assert (path, RDFS.label, Literal("New", lang="en")) in merged
+    assert (path, RDFS.label, Literal("Old", lang="en")) not in merged
+    assert (path, AIG.stepNote, note) in merged
+    assert (note, AIG.note, Literal("Why it matters", lang="en")) in merged

@@ -201,8 +201,11 @@ def read_draft(forms: Mapping[str, Form], index: Index, form: Form,
         s.answers(t) for f in form.fields if f.widget == "link" for t in values.get(f.name, ()))]
     problems = [p for p in parsed.problems
                 if p.code != "unresolved" or not any(s.answers(p.text) for s in subs)]
+    taken = {slug}
     for sub in used:
-        if not is_slug(sub.slug) or index.get(ID_BASE + sub.slug) is not None:
+        clash = sub.slug in taken
+        taken.add(sub.slug)
+        if clash or not is_slug(sub.slug) or index.get(ID_BASE + sub.slug) is not None:
             code = "taken" if is_slug(sub.slug) else "malformed"
             problems.append(Problem(sub.prefix + "slug", code, sub.slug))
             continue
