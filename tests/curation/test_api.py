@@ -128,7 +128,8 @@ def test_a_session_cookie_does_not_open_the_api(cur_app, cur_client, token):
 
 
 def test_statements_about_other_subjects_are_400(cur_client, token):
-    extra = NEW_MODEL + '\n<https://w3id.org/aigraph/id/mit> <http://www.w3.org/2000/01/rdf-schema#label> "x"@en .'
+    extra = NEW_MODEL + ('\n<https://w3id.org/aigraph/id/mit> '
+                         '<http://www.w3.org/2000/01/rdf-schema#label> "x"@en .')
     response = cur_client.put("/id/gpt-neo-x", data=extra, headers=auth(token))
     assert response.status_code == 400
     assert "id:mit" in response.get_json()["error"]

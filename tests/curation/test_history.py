@@ -36,10 +36,11 @@ def test_a_change_is_recorded_as_prov_o_and_queryable_in_sparql(cur_client, toke
         PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX aig: <https://w3id.org/aigraph/ontology#>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-        SELECT ?change ?who ?when ?comment ?o WHERE { GRAPH <%s> {
+        SELECT ?change ?who ?when ?comment ?o WHERE { GRAPH HISTORY {
           ?change aig:changes <https://w3id.org/aigraph/id/gpt-neo> ;
                   prov:wasAssociatedWith/rdfs:label ?who ; prov:endedAtTime ?when ;
-                  rdfs:comment ?comment ; prov:generated/rdf:object ?o } }""" % HISTORY_GRAPH
+                  rdfs:comment ?comment ; prov:generated/rdf:object ?o } }"""
+    query = query.replace("HISTORY", HISTORY_GRAPH.n3())
     response = cur_client.post("/sparql", data={"query": query},
                                headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.data

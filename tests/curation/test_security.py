@@ -77,7 +77,7 @@ def test_no_get_changes_anything(cur_app, cur_client, cur_settings, token):
 
 def test_a_script_label_is_shown_inert_everywhere(cur_client, token):
     hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    body = NEW_MODEL.replace('"GPT-Neo X"@en', '"%s"@en' % hostile.replace('"', '\\"'))
+    body = NEW_MODEL.replace('"GPT-Neo X"@en', '"' + hostile + '"@en')
     response = cur_client.put("/id/gpt-neo-x", data=body,
                               headers=auth(token, **{"X-Comment": hostile}))
     assert response.status_code == 201, response.data

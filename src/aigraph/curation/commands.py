@@ -69,6 +69,7 @@ def cmd_revert(args, settings: Settings) -> int:
 
 def cmd_import(args, settings: Settings) -> int:
     from aigraph.curation import changes, importer
+    from aigraph.curation.entity import diff
     from aigraph.namespaces import compact
 
     entities = importer.read(Path(args.file), settings.ontology_dir)
@@ -87,7 +88,7 @@ def cmd_import(args, settings: Settings) -> int:
         elif len(before) == 0:
             print(f"{name}: new")
         else:
-            plus, minus = changes.diff(before, candidate.after[subject])
+            plus, minus = diff(before, candidate.after[subject])
             print(f"{name}: " + (f"+{len(plus)} -{len(minus)}" if plus or minus else "unchanged"))
     for focus, problems in by_focus.items():
         print(f"{focus} (linked from the import): refused")
@@ -96,6 +97,9 @@ def cmd_import(args, settings: Settings) -> int:
     if not candidate.conforms:
         print("nothing written: fix the entities above and import again", file=sys.stderr)
         return 1
+    if not candidate.added and not candidate.removed:
+        print("nothing to change")
+        return 0
     if args.dry_run:
         print("dry run: nothing written")
         return 0

@@ -147,6 +147,10 @@ def put_entity(slug: str):
     if not candidate.conforms:
         return _problem(422, gettext("The description does not conform to the shapes; "
                                      "nothing was written."), **candidate.to_json())
+    if not candidate.added and not candidate.removed and request.headers.get("If-Match") in (
+            candidate.base_etags[subject], "*"):
+        # The same description again: nothing to write or record (PUT is idempotent).
+        return Response(status=204, headers={"ETag": candidate.base_etags[subject]})
     response = _write(candidate, 201 if candidate.creates else 204)
     if response.status_code == 201:
         response.headers["Location"] = url_for("entities.entity", slug=slug)
