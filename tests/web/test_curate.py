@@ -293,3 +293,14 @@ def test_a_new_entity_offers_close_existing_ones_to_link_instead(curator, curate
     assert 'name="aig:developedBy" type="text" value="Mistral AI [mistral-ai]"' in used
     assert 'name="new-0.class"' not in used  # no new organization any more
     assert "models.ttl" not in snapshot(Path(curate_settings.data_dir))
+
+
+def test_an_edit_without_its_etag_is_refused(curator, curate_settings):
+    before = snapshot(Path(curate_settings.data_dir))
+    page = curator.get("/id/meta/edit?lang=en").get_data(as_text=True)
+    response = curator.post("/id/meta/edit?lang=en", data={
+        "rdfs:label@en": "Meta", "rdfs:label@it": "Meta", "csrf_token": token(page),
+        "dcterms:description@en": "x", "dcterms:description@it": "x", "action": "save",
+        "aig:organizationType": "https://w3id.org/aigraph/ontology#Company"})
+    assert response.status_code == 428
+    assert snapshot(Path(curate_settings.data_dir)) == before

@@ -22,7 +22,7 @@ from wtforms import ValidationError
 
 from aigraph.curation import changes
 from aigraph.curation.drafts import Draft, read_draft
-from aigraph.curation.errors import Invalid, PreconditionFailed
+from aigraph.curation.errors import Invalid, PreconditionFailed, PreconditionRequired
 from aigraph.curation.formdata import form_values, link_text
 from aigraph.curation.forms import Form, build_forms
 from aigraph.curation.linking import Index
@@ -172,6 +172,8 @@ def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old
     if wants_save and outcome.conforms and not (outcome.candidate.added
                                                 or outcome.candidate.removed):
         return redirect(url_for("entities.entity", slug=draft.slug))  # nothing changed
+    if asked and not wants_save:
+        outcome.general.append(gettext("Describe the new entries below, then press Save again."))
     if not (wants_save and outcome.conforms):
         status = 422 if asked else 200
         return _render(draft, outcome, title=title, action=action, etag=etag, status=status,
@@ -186,11 +188,12 @@ def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old
         outcome.placed.update(placed)
         outcome.general += general or [str(error)]
         return _render(draft, outcome, title=title, action=action, etag=etag, status=422)
-    except PreconditionFailed:
+    except (PreconditionFailed, PreconditionRequired) as error:
         outcome.general.append(gettext(
             "Someone else changed this entity since you opened the form. Open the form again "
             "to see their version; your text is still below to copy."))
-        return _render(draft, outcome, title=title, action=action, etag=etag, status=412)
+        return _render(draft, outcome, title=title, action=action, etag=etag,
+                       status=error.status)
     return redirect(url_for("entities.entity", slug=draft.slug))
 
 
