@@ -301,6 +301,7 @@ def test_an_edit_without_its_etag_is_refused(curator, curate_settings):
     response = curator.post("/id/meta/edit?lang=en", data={
         "rdfs:label@en": "Meta", "rdfs:label@it": "Meta", "csrf_token": token(page),
         "dcterms:description@en": "x", "dcterms:description@it": "x", "action": "save",
+        "aig:lastReviewed": "2026-11-27",
         "aig:organizationType": "https://w3id.org/aigraph/ontology#Company"})
     assert response.status_code == 428
     assert snapshot(Path(curate_settings.data_dir)) == before
