@@ -34,6 +34,10 @@ def test_create_then_read_it_back(cur_client, token, cur_settings):
     # The new model went to the file of its class, in the canonical layout.
     text = (Path(cur_settings.data_dir) / "models.ttl").read_text(encoding="utf-8")
     assert "id:gpt-neo-x\n    a aig:Model ;" in text
+    # Pages and their caches see the new model at once: its page, its developer's, search.
+    assert cur_client.get("/id/gpt-neo-x").status_code == 200
+    assert "/id/gpt-neo-x" in cur_client.get("/id/eleutherai").get_data(as_text=True)
+    assert "/id/gpt-neo-x" in cur_client.get("/search?q=GPT-Neo+X").get_data(as_text=True)
 
 
 def test_replace_needs_if_match_and_then_succeeds(cur_client, token):
