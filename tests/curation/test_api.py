@@ -34,6 +34,10 @@ def test_create_then_read_it_back(cur_client, token, cur_settings):
     # The new model went to the file of its class, in the canonical layout.
     text = (Path(cur_settings.data_dir) / "models.ttl").read_text(encoding="utf-8")
     assert "id:gpt-neo-x\n    a aig:Model ;" in text
+    # Pages and their caches see the new model at once: its page, its developer's, search.
+    assert cur_client.get("/id/gpt-neo-x").status_code == 200
+    assert "/id/gpt-neo-x" in cur_client.get("/id/eleutherai").get_data(as_text=True)
+    assert "/id/gpt-neo-x" in cur_client.get("/search?q=GPT-Neo+X").get_data(as_text=True)
 
 
 def test_replace_needs_if_match_and_then_succeeds(cur_client, token):
@@ -202,3 +206,37 @@ def test_a_one_fact_change_is_a_one_line_diff(cur_client, token, cur_settings):
     assert len(before) == len(after)
     differing = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert len(differing) == 1 and "GPT-Neo 2" in differing[0][1]
+
+
+def test_a_reading_path_whose_rule_selects_nothing_is_refused(cur_client, token):
+    body, etag = read(cur_client, "open-source-developer")
+    empty = body.replace('"2025-01-31"^^xsd:date', '"2021-01-02"^^xsd:date')
+    assert empty != body
+    response = cur_client.put("/id/open-source-developer", data=empty,
+                              headers=auth(token, **{"If-Match": etag}))
+    assert response.status_code == 422, response.data
+    messages = [v["message"] for v in response.get_json()["violations"]]
+    assert any("is empty" in m for m in messages), messages
+
+
+def test_a_reading_path_with_step_notes_round_trips_and_reverts(cur_client, token, cur_settings,
+                                                                 monkeypatch):
+    from aigraph import cli
+
+    body, etag = read(cur_client, "open-source-developer")
+    notes_before = body.count("aig:PathNote")
+    tweaked = body.replace("From a volunteer GPT-3 replica", "From one volunteer GPT-3 replica")
+    response = cur_client.put("/id/open-source-developer", data=tweaked,
+                              headers=auth(token, **{"If-Match": etag}))
+    assert response.status_code == 204, response.data
+    after, _ = read(cur_client, "open-source-developer")
+    assert "From one volunteer" in after and after.count("aig:PathNote") == notes_before
+    record = cur_client.get("/id/open-source-developer/history",
+                            headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert record.count("rdf:Statement") == 2  # one statement added, one removed
+    for name in ("data_dir", "history_dir", "ontology_dir"):
+        monkeypatch.setenv(f"AIGRAPH_{name.upper()}", getattr(cur_settings, name))
+    assert cli.main(["revert", response.headers["X-Change-Id"], "--user", "ada"]) == 0
+    restored, _ = read(cur_client, "open-source-developer")
+    assert "From a volunteer GPT-3 replica" in restored
+    assert restored.count("aig:PathNote") == notes_before

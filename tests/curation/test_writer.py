@@ -243,3 +243,23 @@ def test_another_process_write_is_seen_by_a_running_site(cur_client, cur_setting
     assert _run_writer(cur_settings, tmp_path, "replace", 0, "Visto da fuori") == "done"
     assert "Visto da fuori" in read(cur_client, "gpt-neo")[0]
     assert os.path.exists(writer.lock_path(cur_settings))
+
+
+def test_query_workers_follow_a_write(cur_app, cur_client, token):
+    query = ('SELECT ?l WHERE { <https://w3id.org/aigraph/id/gpt-neo> '
+             '<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l) = "it") }')
+
+    def italian_label() -> str:
+        response = cur_client.post("/sparql", data={"query": query},
+                                   headers={"Accept": "application/sparql-results+json"})
+        assert response.status_code == 200, response.data
+        return response.get_json()["results"]["bindings"][0]["l"]["value"]
+
+    assert italian_label() == "GPT-Neo"  # the workers start on the old data
+    old_pids = cur_app.extensions["aigraph_executor"].worker_pids()
+    body, etag = read(cur_client, "gpt-neo")
+    changed = body.replace('"GPT-Neo"@it', '"GPT-Neo visto dai worker"@it')
+    assert cur_client.put("/id/gpt-neo", data=changed,
+                          headers=auth(token, **{"If-Match": etag})).status_code == 204
+    assert italian_label() == "GPT-Neo visto dai worker"
+    assert cur_app.extensions["aigraph_executor"].worker_pids() != old_pids

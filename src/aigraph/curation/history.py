@@ -162,7 +162,7 @@ def history(store: Store, subject: URIRef, with_statements: bool = True) -> list
 
 
 def recent(store: Store, n: int = 50, with_statements: bool = False) -> list[ChangeRecord]:
-    """Return the ``n`` latest changes, newest first."""
+    """Return the ``n`` latest changes (at most 200), newest first."""
     rows = queries.select(store, "curation/recent").rows
     records = _records(store, rows, False)[:n]
     if with_statements:

@@ -4,23 +4,26 @@ The working graph holds the new versions of the changed entities, every entity t
 or that links to them (direct neighbours), what those neighbours link to, and the whole
 ``aig:basedOn``/``aig:buildsOn`` ancestry of the changed entities (so a cycle is caught).
 pySHACL runs on that graph plus the vocabulary; only the results about the changed entities
-and their direct neighbours are kept, since the outer ring is there for context only.
+and their direct neighbours are kept, since the outer ring is there for context only. A
+change to a reading path also runs the path checks of ``aigraph.pathing`` on a trial store.
 """
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from aigraph import queries
+from aigraph.curation.entity import own_part
 from aigraph.datafile import is_entity
-from aigraph.namespaces import compact
-from aigraph.store import Store, inline_values
+from aigraph.namespaces import AIG, compact, slug_of
+from aigraph.store import EmbeddedStore, Store, inline_values
 from aigraph.validate import load_ontology, load_shapes, validate
 
 
@@ -107,7 +110,7 @@ def check(store: Store, ontology_dir: str, new_versions: Mapping[URIRef, Graph],
         report = validate(working, shapes=shapes, ontology=ontology)
     wanted = {compact(str(s)) for s in subjects | near}
     wanted |= {"id:" + str(s).rsplit("/", 1)[-1] for s in subjects | near}
-    violations = []
+    violations = path_checks(store, new_versions, lang)
     for result in report.results:
         head = result.focus.split(" ", 1)[0]
         if head not in wanted:
@@ -115,3 +118,26 @@ def check(store: Store, ontology_dir: str, new_versions: Mapping[URIRef, Graph],
         violations.append(Violation(focus=head, path=result.path, message=result.text(lang),
                                     severity=result.severity, value=result.value))
     return violations
+
+
+def path_checks(store: Store, new_versions: Mapping[URIRef, Graph], lang: str) -> list[Violation]:
+    """Run the reading-path checks on the paths a change defines (rules are only known by
+    running them, so the whole graph with the change applied is loaded into a trial store)."""
+    changed = [s for s, g in new_versions.items() if (s, RDF.type, AIG.ReadingPath) in g]
+    if not changed:
+        return []
+    from aigraph.pathing import check_paths
+
+    graph = Graph()
+    graph += store.graph()
+    for subject, new in new_versions.items():
+        graph -= own_part(graph, subject)
+        graph += new
+    with tempfile.TemporaryDirectory(prefix="aigraph-paths-") as folder:
+        trial_file = Path(folder) / "graph.nt"
+        graph.serialize(trial_file, format="nt", encoding="utf-8")
+        trial = EmbeddedStore.from_files([trial_file])
+        problems = check_paths(trial, [slug_of(str(s)) for s in changed if slug_of(str(s))])
+    return [Violation(focus="id:" + p.path, path=None, message=p.message(lang),
+                      severity="Violation" if p.severity == "error" else "Warning")
+            for p in problems]

@@ -16,6 +16,7 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -40,11 +41,13 @@ from aigraph.curation.errors import (
 )
 from aigraph.errors import AigraphError, NotFound
 from aigraph.namespaces import PREFIXES, compact, entity_iri, slug_of
+from aigraph.store import EmbeddedStore
 from aigraph.web import auth, i18n, state
 
 bp = Blueprint("curation", __name__)
 
 RECENT = 50
+ETAG_CACHE = 10_000
 
 
 def init_app(app: Flask) -> None:
@@ -65,10 +68,29 @@ def _follow_writes() -> None:
 def _add_etag(response: Response) -> Response:
     if request.endpoint == "entities.entity" and request.method in ("GET", "HEAD") \
             and response.status_code == 200:
-        tag = entity_etag(state().store, request.view_args["slug"])
+        tag = _etag(request.view_args["slug"])
         if tag:
             response.headers["ETag"] = tag
     return response
+
+
+def _etag(slug: str) -> str | None:
+    """The entity's ETag, kept per data version for the embedded store (whose version is
+    exact); a remote store's version is cached for a few seconds, so it is asked each time."""
+    store = state().store
+    if not isinstance(store, EmbeddedStore):
+        return entity_etag(store, slug)
+    cache: dict[str, tuple[str, str | None]] = current_app.extensions.setdefault(
+        "aigraph_etags", {})
+    version = store.version  # read first: an ETag is never filed under a newer version
+    found = cache.get(slug)
+    if found is not None and found[0] == version:
+        return found[1]
+    if len(cache) > ETAG_CACHE:
+        cache.clear()
+    tag = entity_etag(store, slug)
+    cache[slug] = (version, tag)
+    return tag
 
 
 # --- API ------------------------------------------------------------------------------------
