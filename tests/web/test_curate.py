@@ -120,6 +120,9 @@ def test_the_model_form_is_made_from_the_shapes(curator):
     assert re.search(r'name="aig:developedBy" type="text"[^>]*data-lookup="/curate/lookup\?'
                      r'kind=Organization"', html)
     assert "aig:date" not in names  # a milestone's property
+    # Enter in a text box presses the form's first button: it must only check.
+    first = re.search(r'<button type="submit" name="action" value="(\w+)"', html).group(1)
+    assert first == "check"
     assert 'value="2026' in html or re.search(r'name="aig:lastReviewed" type="date" value="\d{4}-', html)
     italian = curator.get("/curate/new/model?lang=it").get_data(as_text=True)
     assert "<legend>Nomi e descrizione</legend>" in italian and "Aggiungi una voce: Modello" in italian
