@@ -26,8 +26,8 @@ from aigraph.curation.errors import Invalid, PreconditionFailed, PreconditionReq
 from aigraph.curation.formdata import form_values, link_text
 from aigraph.curation.forms import Form, build_forms
 from aigraph.curation.linking import Index
+from aigraph.curation.validation import shapes_and_ontology
 from aigraph.namespaces import AIG, VOCAB, compact, entity_iri
-from aigraph.validate import load_ontology, load_shapes
 from aigraph.web import curate_page as pagedata
 from aigraph.web import i18n, state
 from aigraph.web.auth import curator_required
@@ -39,13 +39,13 @@ LOOKUP_LIMIT = 12
 
 
 def forms() -> dict[str, Form]:
-    """The forms of every entity class, built once per application from the shapes."""
-    built = current_app.extensions.get("aigraph_forms")
-    if built is None:
-        folder = state().settings.ontology_dir
-        built = current_app.extensions["aigraph_forms"] = build_forms(
-            load_shapes(folder), load_ontology(folder))
-    return built
+    """The forms of every entity class, built from the shapes the validator uses (parsed
+    again when ``shapes.ttl`` changes)."""
+    shapes, ontology = shapes_and_ontology(state().settings.ontology_dir)
+    cached = current_app.extensions.get("aigraph_forms")
+    if cached is None or cached[0] is not shapes:
+        cached = current_app.extensions["aigraph_forms"] = (shapes, build_forms(shapes, ontology))
+    return cached[1]
 
 
 def index() -> Index:
