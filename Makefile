@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install install-test browser run test test-fast lint bench vendor clean
+.PHONY: install install-test browser node run test test-js test-fast lint bench vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Node.js runs the editor's JavaScript unit tests (node --test); Debian's package when missing.
+node:
+	@command -v node >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+
 # A random secret key for log-in sessions, made once and kept in instance/ (git ignores it).
 instance/secret_key:
 	mkdir -p instance && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
@@ -30,8 +36,11 @@ instance/secret_key:
 run: install instance/secret_key
 	AIGRAPH_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/aigraph serve --host $(HOST) --port $(PORT)
 
-test: install-test browser
+test: install-test browser test-js
 	$(BIN)/python -m pytest -q
+
+test-js: node
+	node --test tests/js/
 
 test-fast: install-test
 	$(BIN)/python -m pytest -q -m "not e2e"

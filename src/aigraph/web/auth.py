@@ -34,7 +34,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from aigraph.accounts import Account, Accounts
-from aigraph.web import state
+from aigraph.web.state import state
 
 bp = Blueprint("auth", __name__)
 

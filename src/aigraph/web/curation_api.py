@@ -42,7 +42,8 @@ from aigraph.curation.errors import (
 from aigraph.errors import AigraphError, NotFound
 from aigraph.namespaces import PREFIXES, compact, entity_iri, slug_of
 from aigraph.store import EmbeddedStore
-from aigraph.web import auth, i18n, state
+from aigraph.web import auth, i18n
+from aigraph.web.state import state
 
 bp = Blueprint("curation", __name__)
 
