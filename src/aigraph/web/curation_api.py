@@ -113,16 +113,21 @@ def _write(candidate, status: int) -> Response:
                                user=g.curator.name, comment=_comment(),
                                if_match=request.headers.get("If-Match"),
                                if_none_match=request.headers.get("If-None-Match"))
-    except PreconditionRequired as error:
-        return _problem(428, error.message)
+    except PreconditionRequired:
+        return _problem(428, gettext("Replacing or deleting an entity needs If-Match with the "
+                                     "ETag you read it at."))
     except PreconditionFailed as error:
-        return _problem(412, error.message, etag=error.etag, added=error.added,
-                        removed=error.removed)
+        return _problem(412, gettext("The entity changed since you read it; read it again, "
+                                     "merge, and send the new ETag."),
+                        etag=error.etag, added=error.added, removed=error.removed)
     except Conflict as error:
-        return _problem(409, error.message, referrers=[str(r) for r in error.referrers])
+        return _problem(409, gettext("Other entities still link to this one; change or delete "
+                                     "those links first."),
+                        referrers=[str(r) for r in error.referrers])
     except Invalid as error:
         report = error.candidate.to_json() if error.candidate is not None else {}
-        return _problem(422, error.message, **report)
+        return _problem(422, gettext("The description does not conform to the shapes; "
+                                     "nothing was written."), **report)
     response = Response(status=status)
     response.headers["X-Change-Id"] = change.id
     if change.etag:
