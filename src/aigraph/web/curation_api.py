@@ -39,6 +39,7 @@ from aigraph.curation.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from aigraph.curation.journal import WriteLock
 from aigraph.errors import AigraphError, NotFound
 from aigraph.namespaces import PREFIXES, compact, entity_iri, slug_of
 from aigraph.store import EmbeddedStore
@@ -54,9 +55,12 @@ ETAG_CACHE = 10_000
 def init_app(app: Flask) -> None:
     """Finish a commit cut by a crash, follow other processes' writes, add ETags; register."""
     settings, store = app.extensions["aigraph"].settings, app.extensions["aigraph"].store
-    if writer.recover(settings):
-        store.refresh(writer.store_files(settings))
-    writer.sync(store, settings)
+    if isinstance(store, EmbeddedStore):
+        # Under the lock: another process may be in the middle of a commit.
+        with WriteLock(writer.lock_path(settings)):
+            if writer.recover(settings):
+                store.refresh(writer.store_files(settings))
+        writer.sync(store, settings)
     app.before_request(_follow_writes)
     app.after_request(_add_etag)
     app.register_blueprint(bp)
