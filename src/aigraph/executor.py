@@ -388,6 +388,11 @@ class Executor:
         with self._lock:
             if self._closed:
                 return
+            old = worker.config
+            if old is not self._config and old.kind == "embedded" and \
+                    not any(w.config is old for w in self._workers):
+                # The last worker on a copy older than the data is gone: free its disk.
+                shutil.rmtree(old.location, ignore_errors=True)
             # A failed replacement must not hide the error being reported; the next request
             # tries again (see _acquire).
             with contextlib.suppress(OSError):
@@ -396,8 +401,8 @@ class Executor:
     def _follow_store(self) -> None:
         """Copy the data again when the store's version moved (a curator saved a change).
 
-        Workers on the old copy are replaced as they are next taken (see ``_acquire``); old
-        copies are removed with the pool's folder when it closes.
+        Workers on the old copy are replaced as they are next taken (see ``_acquire``); an old
+        copy is removed with its last worker (``_discard``).
         """
         config = self._config
         if config is None or config.kind != "embedded" or config.version == self.store.version:
