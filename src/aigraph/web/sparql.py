@@ -17,14 +17,13 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, Namespace
 
 from aigraph import formats
-from aigraph.errors import AigraphError, BadRequest, NotAcceptable, QueryRejected, StoreError
+from aigraph.errors import AigraphError, BadRequest, QueryRejected, StoreError
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
 from aigraph.namespaces import ID_BASE
 from aigraph.web.negotiation import (
     GRAPH_OFFERS,
     HTML,
-    RESULT_OFFERS,
     XHTML,
     choose,
     negotiate,
@@ -182,7 +181,8 @@ def _base_iri() -> str | None:
 
 
 def _content_type(media_type: str) -> str:
-    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    fmt = formats.by_media_type(media_type)
+    return fmt.content_type if fmt is not None else media_type
 
 
 def _results_response(outcome: Outcome) -> Response:
@@ -252,7 +252,11 @@ def _without_query(protocol: ProtocolRequest) -> Response | str:
 
 def _editor(query: str = "") -> str:
     settings = state().settings
-    names = [{"name": f.name, "media_type": f.media_type} for f in formats.FORMATS]
+    # The editor's download links come from the registry too; results formats go by their
+    # short name (CSV, JSON), graph formats by their own (Turtle, JSON-LD).
+    names = [{"name": f.name, "kind": f.kind, "media_type": f.media_type,
+              "label": f.name.upper() if f.kind == formats.RESULTS else f.label}
+             for f in formats.FORMATS]
     page = EditorPage(endpoint=request.base_url, query=query, formats=names,
                       max_rows=settings.max_rows, time_limit=settings.query_time_limit)
     return render_template("sparql/editor.html", **asdict(page))
@@ -286,10 +290,6 @@ def endpoint():
     if choice.page:
         # A shared link opened in a browser: show the query in the editor, which runs it.
         return _editor(text)
-    if not choice.any:
-        offers = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
-        raise NotAcceptable(f"none of the media types this request accepts can be produced; "
-                            f"available: {offers}")
     outcome = executor().run(text, choice.results, choice.graph, base=_base_iri())
     return _results_response(outcome)
 
