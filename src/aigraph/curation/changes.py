@@ -183,8 +183,9 @@ def changes_since(store: Store, subject: URIRef, etags: set[str]) -> tuple[list[
             state.remove(triple)
         for triple in mine_rem:
             state.add(triple)
-        added = (added - mine_rem) | (mine_add - removed)
-        removed = (removed - mine_add) | (mine_rem - added)
+        # Net change from before this record to now: this record, then the later ones.
+        added, removed = ((added - mine_rem) | (mine_add - removed),
+                          (removed - mine_add) | (mine_rem - added))
         if etag_of(state, subject) in etags:
             break
     return sorted(nt(t) for t in added), sorted(nt(t) for t in removed)
