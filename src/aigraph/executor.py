@@ -28,15 +28,16 @@ import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from aigraph.conneg import GRAPH_OFFERS, RESULT_OFFERS, NotAcceptable
 from aigraph.errors import (
     AigraphError,
     BadRequest,
+    NotAcceptable,
     QueryRejected,
     QuerySyntaxError,
     QueryTimeout,
     StoreError,
 )
+from aigraph.formats import GRAPH, RESULTS, media_types
 from aigraph.guard import check_query
 from aigraph.settings import Settings
 from aigraph.store import EmbeddedStore, RemoteStore, Store
@@ -112,7 +113,7 @@ def _open(config: WorkerConfig) -> Store:
 
 
 def _not_acceptable(form: str, is_graph: bool) -> str:
-    offers = ", ".join(GRAPH_OFFERS if is_graph else RESULT_OFFERS)
+    offers = ", ".join(media_types(GRAPH if is_graph else RESULTS))
     kind = "a graph" if is_graph else "results"
     return (f"{form} queries return {kind}, which cannot be sent in any media type this "
             f"request accepts; available: {offers}")
@@ -387,6 +388,11 @@ class Executor:
         with self._lock:
             if self._closed:
                 return
+            old = worker.config
+            if old is not self._config and old.kind == "embedded" and \
+                    not any(w.config is old for w in self._workers):
+                # The last worker on a copy older than the data is gone: free its disk.
+                shutil.rmtree(old.location, ignore_errors=True)
             # A failed replacement must not hide the error being reported; the next request
             # tries again (see _acquire).
             with contextlib.suppress(OSError):
@@ -395,8 +401,8 @@ class Executor:
     def _follow_store(self) -> None:
         """Copy the data again when the store's version moved (a curator saved a change).
 
-        Workers on the old copy are replaced as they are next taken (see ``_acquire``); old
-        copies are removed with the pool's folder when it closes.
+        Workers on the old copy are replaced as they are next taken (see ``_acquire``); an old
+        copy is removed with its last worker (``_discard``).
         """
         config = self._config
         if config is None or config.kind != "embedded" or config.version == self.store.version:

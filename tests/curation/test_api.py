@@ -240,3 +240,21 @@ def test_a_reading_path_with_step_notes_round_trips_and_reverts(cur_client, toke
     restored, _ = read(cur_client, "open-source-developer")
     assert "From a volunteer GPT-3 replica" in restored
     assert restored.count("aig:PathNote") == notes_before
+
+
+def test_the_412_diff_is_the_net_change_since_the_etag_sent(cur_client, token):
+    original, first_etag = read(cur_client, "gpt-neo")
+    detour = original.replace('"GPT-Neo"@it', '"Deviazione"@it')
+    assert cur_client.put("/id/gpt-neo", data=detour,
+                          headers=auth(token, **{"If-Match": first_etag})).status_code == 204
+    # Back to the first label, plus a comment: the label's round trip is no net change.
+    back = original.replace('aig:developedBy', 'rdfs:comment "note" ;\n    aig:developedBy', 1)
+    _, etag = read(cur_client, "gpt-neo")
+    assert cur_client.put("/id/gpt-neo", data=back,
+                          headers=auth(token, **{"If-Match": etag})).status_code == 204
+    stale = cur_client.put("/id/gpt-neo", data=original,
+                           headers=auth(token, **{"If-Match": first_etag}))
+    assert stale.status_code == 412
+    report = stale.get_json()
+    assert report["removed"] == []
+    assert len(report["added"]) == 1 and '"note"' in report["added"][0]

@@ -138,3 +138,18 @@ def test_the_accounts_file_is_never_served(cur_client, token, cur_settings):
         assert response.status_code == 404, url
         assert b"password_hash" not in response.data
     assert read(cur_client, "gpt-neo")[1]
+
+
+def test_serve_without_a_secret_key_says_so_and_stops(cur_settings):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "AIGRAPH_SECRET_KEY"}
+    env.update(AIGRAPH_DATA_DIR=cur_settings.data_dir, AIGRAPH_HISTORY_DIR=cur_settings.history_dir)
+    from tests.oxigraph_server import free_port
+
+    result = subprocess.run([sys.executable, "-m", "aigraph", "serve", "--port", str(free_port())],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "secret_key" in result.stderr and "Traceback" not in result.stderr

@@ -262,4 +262,8 @@ def test_query_workers_follow_a_write(cur_app, cur_client, token):
     assert cur_client.put("/id/gpt-neo", data=changed,
                           headers=auth(token, **{"If-Match": etag})).status_code == 204
     assert italian_label() == "GPT-Neo visto dai worker"
-    assert cur_app.extensions["aigraph_executor"].worker_pids() != old_pids
+    executor = cur_app.extensions["aigraph_executor"]
+    assert executor.worker_pids() != old_pids
+    # Only the current copy of the store is left on disk once the old workers are gone.
+    copies = [p for p in Path(executor._config.location).parent.iterdir() if p.is_dir()]
+    assert copies == [Path(executor._config.location)]

@@ -81,16 +81,16 @@ def sparql_ask(page: Page) -> bool:
     return response.json()["boolean"]
 
 
-def test_add_a_model_with_a_new_organization_then_revert(page: Page, curate_server):
-    data_dir = curate_server[1] / "data"
+def log_in(page: Page) -> None:
     page.goto("/login?lang=en")
     page.fill('input[name="name"]', "ada")
     page.fill('input[name="password"]', PASSWORD)
     page.locator('form:has(input[name="password"]) [type="submit"]').click()
     expect(page).not_to_have_url(re.compile(r"/login"))
 
-    started = time.monotonic()
-    page.goto("/curate/new/model?lang=en")
+
+def fill_the_model(page: Page) -> None:
+    """Fill the model form as a curator would, leaving out the Italian name."""
     expect(page.locator("h1")).to_have_text("Add an entry: Model")
     page.fill('[name="rdfs:label@en"]', "Qwen2.5")
     page.fill('[name="dcterms:description@en"]', "A family of open-weight language models.")
@@ -104,28 +104,47 @@ def test_add_a_model_with_a_new_organization_then_revert(page: Page, curate_serv
     expect(option).to_have_attribute("value", "Apache License 2.0 [apache-2-0]")
     license_input.fill(option.get_attribute("value"))
     page.locator('[name="aig:developedBy"]').first.fill("Alibaba Cloud")
-    save_screenshot(page, "curate-1-filled")
-    page.get_by_role("button", name="Save", exact=True).click()
 
-    # Nothing saved: the Italian name is missing, reported next to its own field, and the
-    # organization not yet in the graph has its own section, prefilled.
+
+def see_the_missing_italian_name(page: Page, data_dir) -> None:
+    """Nothing saved: the Italian name is missing, reported next to its own field, and the
+    organization not yet in the graph has its own section, prefilled."""
     expect(page.locator("#curate-errors")).to_be_visible()
-    italian = page.locator("#f-rdfs-label-it-errors")
-    expect(italian).to_contain_text("once in Italian (@it)")
+    expect(page.locator("#f-rdfs-label-it-errors")).to_contain_text("once in Italian (@it)")
     expect(page.locator("#f-rdfs-label-it")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#f-rdfs-label-en-errors")).to_have_count(0)
     expect(page.locator('[name="new-0.rdfs:label@en"]')).to_have_value("Alibaba Cloud")
     expect(page.locator(".csection-new h2")).to_contain_text("Alibaba Cloud")
     assert not (data_dir / "models.ttl").exists()
-    save_screenshot(page, "curate-2-violations")
 
+
+def fix_and_describe_the_organization(page: Page) -> None:
     page.fill('[name="rdfs:label@it"]', "Qwen2.5")
     page.fill('[name="new-0.dcterms:description@en"]', "The cloud computing company of Alibaba Group.")
     page.fill('[name="new-0.dcterms:description@it"]', "L'azienda di cloud computing del gruppo Alibaba.")
     page.select_option('[name="new-0.aig:organizationType"]',
                        "https://w3id.org/aigraph/ontology#Company")
-    page.get_by_role("button", name="Save", exact=True).click()
 
+
+def revert_from_the_changes_page(page: Page) -> None:
+    page.goto("/changes?lang=en")
+    change = page.locator("li, tr, article", has_text="Qwen2.5").first
+    change.get_by_role("button", name=re.compile("revert", re.I)).click()
+
+
+def test_add_a_model_with_a_new_organization_then_revert(page: Page, curate_server):
+    data_dir = curate_server[1] / "data"
+    log_in(page)
+    started = time.monotonic()
+    page.goto("/curate/new/model?lang=en")
+    fill_the_model(page)
+    save_screenshot(page, "curate-1-filled")
+    page.get_by_role("button", name="Save", exact=True).click()
+    see_the_missing_italian_name(page, data_dir)
+    save_screenshot(page, "curate-2-violations")
+
+    fix_and_describe_the_organization(page)
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page).to_have_url(re.compile(r"/id/qwen2-5$"))
     elapsed = time.monotonic() - started
     print(f"\nform opened to model saved, with a new organization: {elapsed:.1f} s")
@@ -135,10 +154,7 @@ def test_add_a_model_with_a_new_organization_then_revert(page: Page, curate_serv
     assert sparql_ask(page) is True
     assert "id:alibaba-cloud" in (data_dir / "organizations.ttl").read_text(encoding="utf-8")
 
-    # Undo it from the list of changes.
-    page.goto("/changes?lang=en")
-    change = page.locator("li, tr, article", has_text="Qwen2.5").first
-    change.get_by_role("button", name=re.compile("revert", re.I)).click()
+    revert_from_the_changes_page(page)
     page.goto("/id/qwen2-5?lang=en")
     expect(page.locator("h1")).not_to_have_text("Qwen2.5")
     assert sparql_ask(page) is False

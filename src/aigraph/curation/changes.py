@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from rdflib import Graph, URIRef
 
@@ -65,6 +66,7 @@ class Candidate:
 
     @property
     def deleted(self) -> list[URIRef]:
+        """The subjects the change deletes (they exist and get no statements)."""
         return [s for s, g in self.after.items() if len(g) == 0 and len(self.before[s])]
 
     @property
@@ -74,20 +76,25 @@ class Candidate:
 
     @property
     def creates(self) -> bool:
+        """True when every subject is new."""
         return all(len(self.before[s]) == 0 for s in self.after)
 
     @property
     def deletes(self) -> bool:
+        """True when the change deletes an entity."""
         return bool(self.deleted)
 
     @property
     def added(self) -> set:
-        return self._diff()[0]
+        """The triples the change adds (blank nodes labelled from what they say)."""
+        return self._diff[0]
 
     @property
     def removed(self) -> set:
-        return self._diff()[1]
+        """The triples the change removes."""
+        return self._diff[1]
 
+    @cached_property
     def _diff(self) -> tuple[set, set]:
         added, removed = set(), set()
         for subject in self.after:
@@ -176,8 +183,9 @@ def changes_since(store: Store, subject: URIRef, etags: set[str]) -> tuple[list[
             state.remove(triple)
         for triple in mine_rem:
             state.add(triple)
-        added = (added - mine_rem) | (mine_add - removed)
-        removed = (removed - mine_add) | (mine_rem - added)
+        # Net change from before this record to now: this record, then the later ones.
+        added, removed = ((added - mine_rem) | (mine_add - removed),
+                          (removed - mine_add) | (mine_rem - added))
         if etag_of(state, subject) in etags:
             break
     return sorted(nt(t) for t in added), sorted(nt(t) for t in removed)

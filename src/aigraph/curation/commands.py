@@ -8,45 +8,54 @@ import sys
 from pathlib import Path
 
 from aigraph.accounts import AccountError, Accounts
+from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.settings import Settings
 from aigraph.store import open_store
 
 
-def _read_password() -> str:
+def _lang(args, settings: Settings) -> str:
+    lang = getattr(args, "lang", None) or settings.default_language
+    return lang if lang in LANGUAGES else DEFAULT
+
+
+def _read_password(lang: str) -> str:
     if sys.stdin.isatty():
-        first = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != first:
-            raise AccountError("the two passwords differ")
+        first = getpass.getpass(translate(lang, "password: "))
+        if getpass.getpass(translate(lang, "again: ")) != first:
+            raise AccountError(translate(lang, "the two passwords differ"))
         return first
     return sys.stdin.readline().rstrip("\r\n")
 
 
 def cmd_user(args, settings: Settings) -> int:
     accounts = Accounts(settings.accounts_file)
+    lang = _lang(args, settings)
     try:
         if args.action == "add":
-            accounts.add(args.name, _read_password(), args.role)
-            print(f"added {args.name} ({args.role})")
+            accounts.add(args.name, _read_password(lang), args.role)
+            print(translate(lang, "added %(name)s (%(role)s)", name=args.name, role=args.role))
         elif args.action == "remove":
             accounts.remove(args.name)
-            print(f"removed {args.name}")
+            print(translate(lang, "removed %(name)s", name=args.name))
         else:
             for account in accounts.list():
                 print(f"{account.name}\t{account.role}\t{len(account.tokens)} token(s)")
     except AccountError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(translate(lang, "error: %(error)s", error=error), file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_token(args, settings: Settings) -> int:
+    lang = _lang(args, settings)
     try:
         token = Accounts(settings.accounts_file).create_token(args.name)
     except AccountError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(translate(lang, "error: %(error)s", error=error), file=sys.stderr)
         return 1
     print(token)
-    print("keep it: it is shown this once and stored only as a digest", file=sys.stderr)
+    print(translate(lang, "keep it: it is shown this once and stored only as a digest"),
+          file=sys.stderr)
     return 0
 
 
@@ -63,18 +72,15 @@ def cmd_revert(args, settings: Settings) -> int:
     store = _writable_store(args, settings)
     change = changes.revert(store, settings, args.change, user=args.user,
                             comment=args.comment or "", lang=args.lang)
-    print(f"reverted {args.change} as {change.id}")
+    print(translate(args.lang, "reverted %(change)s as %(id)s", change=args.change, id=change.id))
     return 0
 
 
-def cmd_import(args, settings: Settings) -> int:
-    from aigraph.curation import changes, importer
+def _report(candidate, entities, lang: str) -> None:
+    """Print one line per imported entity, and the problems of each refused one."""
     from aigraph.curation.entity import diff
     from aigraph.namespaces import compact
 
-    entities = importer.read(Path(args.file), settings.ontology_dir)
-    store = _writable_store(args, settings)
-    candidate = changes.propose_many(store, settings, entities, args.lang)
     by_focus: dict[str, list] = {}
     for violation in candidate.violations:
         by_focus.setdefault(violation.focus, []).append(violation)
@@ -82,31 +88,45 @@ def cmd_import(args, settings: Settings) -> int:
         name = compact(str(subject))
         before = candidate.before[subject]
         if by_focus.get(name):
-            print(f"{name}: refused")
+            print(translate(lang, "%(name)s: refused", name=name))
             for v in by_focus.pop(name):
-                print(f"    {v.path or '(entity)'}: {v.message}")
+                print(f"    {v.path or translate(lang, '(entity)')}: {v.message}")
         elif len(before) == 0:
-            print(f"{name}: new")
+            print(translate(lang, "%(name)s: new", name=name))
         else:
             plus, minus = diff(before, candidate.after[subject])
-            print(f"{name}: " + (f"+{len(plus)} -{len(minus)}" if plus or minus else "unchanged"))
+            print(translate(lang, "%(name)s: +%(added)d -%(removed)d", name=name,
+                            added=len(plus), removed=len(minus)) if plus or minus
+                  else translate(lang, "%(name)s: unchanged", name=name))
     for focus, problems in by_focus.items():
-        print(f"{focus} (linked from the import): refused")
+        print(translate(lang, "%(name)s (linked from the import): refused", name=focus))
         for v in problems:
-            print(f"    {v.path or '(entity)'}: {v.message}")
+            print(f"    {v.path or translate(lang, '(entity)')}: {v.message}")
+
+
+def cmd_import(args, settings: Settings) -> int:
+    from aigraph.curation import changes, importer
+
+    lang = args.lang
+    entities = importer.read(Path(args.file), settings.ontology_dir)
+    store = _writable_store(args, settings)
+    candidate = changes.propose_many(store, settings, entities, lang)
+    _report(candidate, entities, lang)
     if not candidate.conforms:
-        print("nothing written: fix the entities above and import again", file=sys.stderr)
+        print(translate(lang, "nothing written: fix the entities above and import again"),
+              file=sys.stderr)
         return 1
     if not candidate.added and not candidate.removed:
-        print("nothing to change")
+        print(translate(lang, "nothing to change"))
         return 0
     if args.dry_run:
-        print("dry run: nothing written")
+        print(translate(lang, "dry run: nothing written"))
         return 0
     change = changes.apply(store, settings, candidate, user=args.user,
                            comment=args.comment or f"import {Path(args.file).name}",
                            check_preconditions=False)
-    print(f"imported {len(entities)} entities as change {change.id}")
+    print(translate(lang, "imported %(count)d entities as change %(id)s", count=len(entities),
+                    id=change.id))
     return 0
 
 

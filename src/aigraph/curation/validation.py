@@ -5,7 +5,7 @@ or that links to them (direct neighbours), what those neighbours link to, and th
 ``aig:basedOn``/``aig:buildsOn`` ancestry of the changed entities (so a cycle is caught).
 pySHACL runs on that graph plus the vocabulary; only the results about the changed entities
 and their direct neighbours are kept, since the outer ring is there for context only. A
-change to a reading path also runs the path checks of ``aigraph.pathing`` on a trial store.
+change to a reading path also runs the path checks of ``aigraph.paths.checks`` on a trial store.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def path_checks(store: Store, new_versions: Mapping[URIRef, Graph], lang: str) -
     changed = [s for s, g in new_versions.items() if (s, RDF.type, AIG.ReadingPath) in g]
     if not changed:
         return []
-    from aigraph.pathing import check_paths
+    from aigraph.paths.checks import check_paths
 
     graph = Graph()
     graph += store.graph()

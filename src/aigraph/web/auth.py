@@ -34,12 +34,17 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from aigraph.accounts import Account, Accounts
-from aigraph.web import state
+from aigraph.errors import AigraphError
+from aigraph.web.state import state
 
 bp = Blueprint("auth", __name__)
 
 #: Keys that are placeholders, not secrets.
 WEAK_KEYS = {"", "dev", "development", "secret", "changeme", "change-me", "default", "test"}
+
+
+class MissingSecretKey(AigraphError, RuntimeError):
+    """The site would sign sessions with an empty or guessable key."""
 
 
 class Curator(UserMixin):
@@ -76,8 +81,9 @@ def _secret_key(app: Flask) -> str:
         return key
     if app.debug or app.testing:
         return secrets.token_hex(32)
-    raise RuntimeError("refusing to start: set the secret_key setting (AIGRAPH_SECRET_KEY) to a "
-                       "long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'")
+    raise MissingSecretKey(
+        "refusing to start: set the secret_key setting (AIGRAPH_SECRET_KEY) to a long random "
+        "value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'")
 
 
 def init_app(app: Flask) -> None:

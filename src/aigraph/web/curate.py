@@ -29,8 +29,9 @@ from aigraph.curation.linking import Index
 from aigraph.curation.validation import shapes_and_ontology
 from aigraph.namespaces import AIG, VOCAB, compact, entity_iri
 from aigraph.web import curate_page as pagedata
-from aigraph.web import i18n, state
+from aigraph.web import i18n
 from aigraph.web.auth import curator_required
+from aigraph.web.state import state
 
 bp = Blueprint("curate", __name__)
 

@@ -39,10 +39,12 @@ from aigraph.curation.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from aigraph.curation.journal import WriteLock
 from aigraph.errors import AigraphError, NotFound
 from aigraph.namespaces import PREFIXES, compact, entity_iri, slug_of
 from aigraph.store import EmbeddedStore
-from aigraph.web import auth, i18n, state
+from aigraph.web import auth, i18n
+from aigraph.web.state import state
 
 bp = Blueprint("curation", __name__)
 
@@ -53,9 +55,12 @@ ETAG_CACHE = 10_000
 def init_app(app: Flask) -> None:
     """Finish a commit cut by a crash, follow other processes' writes, add ETags; register."""
     settings, store = app.extensions["aigraph"].settings, app.extensions["aigraph"].store
-    if writer.recover(settings):
-        store.refresh(writer.store_files(settings))
-    writer.sync(store, settings)
+    if isinstance(store, EmbeddedStore):
+        # Under the lock: another process may be in the middle of a commit.
+        with WriteLock(writer.lock_path(settings)):
+            if writer.recover(settings):
+                store.refresh(writer.store_files(settings))
+        writer.sync(store, settings)
     app.before_request(_follow_writes)
     app.after_request(_add_etag)
     app.register_blueprint(bp)
@@ -112,16 +117,21 @@ def _write(candidate, status: int) -> Response:
                                user=g.curator.name, comment=_comment(),
                                if_match=request.headers.get("If-Match"),
                                if_none_match=request.headers.get("If-None-Match"))
-    except PreconditionRequired as error:
-        return _problem(428, error.message)
+    except PreconditionRequired:
+        return _problem(428, gettext("Replacing or deleting an entity needs If-Match with the "
+                                     "ETag you read it at."))
     except PreconditionFailed as error:
-        return _problem(412, error.message, etag=error.etag, added=error.added,
-                        removed=error.removed)
+        return _problem(412, gettext("The entity changed since you read it; read it again, "
+                                     "merge, and send the new ETag."),
+                        etag=error.etag, added=error.added, removed=error.removed)
     except Conflict as error:
-        return _problem(409, error.message, referrers=[str(r) for r in error.referrers])
+        return _problem(409, gettext("Other entities still link to this one; change or delete "
+                                     "those links first."),
+                        referrers=[str(r) for r in error.referrers])
     except Invalid as error:
         report = error.candidate.to_json() if error.candidate is not None else {}
-        return _problem(422, error.message, **report)
+        return _problem(422, gettext("The description does not conform to the shapes; "
+                                     "nothing was written."), **report)
     response = Response(status=status)
     response.headers["X-Change-Id"] = change.id
     if change.etag:
