@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aigraph.catalog import Catalog
 from aigraph.curation.linking import MILESTONE, MODEL, ORGANIZATION, Entity, Index, similarity
 from aigraph.namespaces import ID_BASE
 
@@ -25,7 +26,7 @@ def test_resolve_by_slug_name_or_other_name(store):
     assert index.resolve("Mistral AI", org) == [_iri("mistral-ai")]
     assert index.resolve("mistral ai", org) == [_iri("mistral-ai")]
     assert index.resolve("Facebook", org) == [_iri("meta")]
-    assert [e.slug for e in index.complete("faceb", org)] == ["meta"]  # another name
+    assert [e.slug for e in index.complete(Catalog.load(store), "faceb", org)] == ["meta"]
     assert index.resolve("Whatever [meta]", org) == [_iri("meta")]
     assert index.resolve("id:meta", org) == [_iri("meta")]
     assert index.resolve("meta", org) == [_iri("meta")]
@@ -34,11 +35,12 @@ def test_resolve_by_slug_name_or_other_name(store):
 
 
 def test_complete_tolerates_prefixes_and_typos(store):
-    index = Index.load(store)
-    assert [e.slug for e in index.complete("mistr", [ORGANIZATION])] == ["mistral-ai"]
-    assert [e.slug for e in index.complete("Gogle", [ORGANIZATION])] == ["google"]
-    assert index.complete("zzzz", [ORGANIZATION]) == []
-    assert index.complete("", [ORGANIZATION]) == []
+    index, catalog = Index.load(store), Catalog.load(store)
+    assert [e.slug for e in index.complete(catalog, "mistr", [ORGANIZATION])] == ["mistral-ai"]
+    assert [e.slug for e in index.complete(catalog, "Gogle", [ORGANIZATION])] == ["google"]
+    assert [e.slug for e in index.complete(catalog, "mistral", [MODEL])][:1] == ["mistral-7b"]
+    assert index.complete(catalog, "zzzz", [ORGANIZATION]) == []
+    assert index.complete(catalog, "", [ORGANIZATION]) == []
 
 
 def test_duplicates_by_wikidata_slug_and_name(store):

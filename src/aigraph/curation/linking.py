@@ -6,15 +6,17 @@ involves), read with one named query (``curation/index``) once per data version.
 
 * ``resolve`` turns a link input's text into entities (``Name [slug]``, ``id:slug``, a slug,
   or a name or other name written exactly, in either language);
-* ``complete`` ranks entities of some classes for an autocomplete list;
+* ``complete`` ranks entities of some classes for an autocomplete list, with the site's label
+  index (``aigraph.catalog``), so the forms find what the search box finds;
 * ``duplicates`` finds entities a new one may repeat: the same Wikidata IRI, the same slug,
   the same or a very similar name;
 * ``suggestions`` proposes links: the developer (from the model family or a name in the
   label), the previous model of the family as ``basedOn``, milestones on the same date, and
   the release milestone of a model.
 
-Every name comparison goes through ``similarity`` (rapidfuzz), the one place to switch to the
-shared catalog's matcher.
+Finding an entity from a few typed letters is the label index's job (``Catalog.match``);
+telling whether two whole names are the same name is ``similarity`` (a rapidfuzz ratio), which
+the duplicate check needs and the word-by-word matcher does not give.
 """
 
 from __future__ import annotations
@@ -29,14 +31,13 @@ from rapidfuzz import fuzz
 from rdflib import Literal
 
 from aigraph import queries
+from aigraph.catalog import CLASS_KEYS, Catalog
 from aigraph.curation.formdata import bracketed_slug
 from aigraph.namespaces import AIG, ID_BASE, is_slug, slug_of
 from aigraph.store import Store
 
 #: Names at least this similar (0-100), with the same numbers in them, look like duplicates.
 DUPLICATE_SCORE = 90
-#: Autocomplete entries score at least this much (0-100).
-COMPLETE_SCORE = 80
 #: Words too common in organization names to tell one from another.
 COMMON_WORDS = {"ai", "the", "of", "and", "inc", "lab", "labs", "research", "group", "team",
                 "university", "institute", "technologies", "technology", "cloud", "company"}
@@ -166,25 +167,15 @@ class Index:
         return sorted(e.iri for e in self.of_class(classes)
                       if wanted in {normalize(t) for t in (*e.labels.values(), *e.alt)})
 
-    def complete(self, text: str, classes: Sequence[str], limit: int = 10) -> list[Entity]:
-        """Entities of ``classes`` whose names start with, contain or resemble ``text``."""
-        query = normalize(text)
-        if not query:
+    def complete(self, catalog: Catalog, text: str, classes: Sequence[str],
+                 limit: int = 10) -> list[Entity]:
+        """Entities of ``classes`` whose names match ``text``, best first, as the site's
+        label index ranks them (``Catalog.match``: typos, prefixes, other names, accents)."""
+        kinds = {CLASS_KEYS[c] for c in map(str, classes) if c in CLASS_KEYS}
+        if not kinds:
             return []
-        scored = []
-        for e in self.of_class(classes):
-            best = 0.0
-            for name in e.names():
-                if name.startswith(query):
-                    score = 100.0
-                elif any(w.startswith(query) for w in name.split()):
-                    score = 97.0
-                else:  # a typo: compare with the whole name and with each word
-                    score = max(similarity(query, w) for w in [name, *name.split()])
-                best = max(best, score)
-            if best >= COMPLETE_SCORE:
-                scored.append((-best, e.label().lower(), e))
-        return [e for *_, e in sorted(scored, key=lambda t: t[:2])[:limit]]
+        found = (self.get(m.iri) for m in catalog.match(text, kinds, limit))
+        return [e for e in found if e is not None]
 
     # --- duplicates -----------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from aigraph.namespaces import AIG, VOCAB, compact, entity_iri
 from aigraph.web import curate_page as pagedata
 from aigraph.web import i18n
 from aigraph.web.auth import curator_required
+from aigraph.web.caching import catalog
 from aigraph.web.state import state
 
 bp = Blueprint("curate", __name__)
@@ -120,7 +121,8 @@ def _render(draft: Draft, outcome: Outcome, *, title: str, action: str, etag: st
             f.notes = notes.get(f.name, [])
     for sub, sub_section in zip(draft.subs, sections[1:], strict=True):
         link = draft.form.field(sub.field)
-        close = index().complete(sub.text, link.link_classes if link else [sub.form.cls], limit=3)
+        close = index().complete(catalog(), sub.text,
+                                link.link_classes if link else [sub.form.cls], limit=3)
         sub_section.instead = pagedata.instead_items(sub, close, lang)
     label = _labels(draft.values)
     suggestions = index().suggestions(
@@ -276,7 +278,7 @@ def lookup():
     kinds = [k for k in request.args.get("kind", "").split(",") if k.isalnum()]
     text = request.args.get("q", "")[:200]
     lang = i18n.current()
-    found = index().complete(text, [VOCAB + k for k in kinds], limit=LOOKUP_LIMIT)
+    found = index().complete(catalog(), text, [VOCAB + k for k in kinds], limit=LOOKUP_LIMIT)
     return jsonify({"results": [
         {"slug": e.slug, "label": e.label(lang), "value": link_text(e.label(lang), e.slug),
          "kind": next((c.rsplit("#", 1)[-1] for c in sorted(e.classes)), "")}
