@@ -136,6 +136,9 @@ def test_the_model_form_is_made_from_the_shapes(curator):
 def test_links_can_be_prefilled_from_the_query_string(curator):
     html = curator.get("/curate/new/model?aig:basedOn=mistral-7b&lang=en").get_data(as_text=True)
     assert 'name="aig:basedOn" type="text" value="Mistral 7B [mistral-7b]"' in html
+    # the base model's developer is suggested at once
+    assert 'value="aig:developedBy=Mistral AI [mistral-ai]"' in html
+    assert "develops the model it is based on" in html
 
 
 def test_unknown_kind_is_a_404(curator):

@@ -102,7 +102,8 @@ class Duplicate:
 @dataclass(frozen=True)
 class Suggestion:
     """A link worth adding to field ``field``; ``reason`` is ``family`` (the family's
-    developer), ``name`` (named in the label), ``previous`` (the family's latest earlier model),
+    developer), ``base`` (the developer of the model it is based on), ``name`` (named in the
+    label), ``previous`` (the family's latest earlier model),
     ``same-date`` or ``release`` (a milestone that may be the model's release, or a model the
     milestone may release). Milestones of the same date come under the field ``milestones``:
     they are shown to look at, not offered as a link."""
@@ -228,33 +229,38 @@ class Index:
                     linked: Mapping[str, Iterable[str]] | None = None) -> list[Suggestion]:
         """Links worth adding to a new or edited entity; ``linked`` holds links already made
         (by field name), which are not suggested again."""
-        linked = {k: set(map(str, v)) for k, v in (linked or {}).items()}
-        out: list[Suggestion] = []
-
-        def add(field_name: str, e: Entity | None, reason: str) -> None:
-            if e is None or e.iri == exclude or e.iri in linked.get(field_name, ()):
-                return
-            if any(s.field == field_name and s.entity.iri == e.iri for s in out):
-                return
-            out.append(Suggestion(field_name, e, reason))
-
-        if cls == MODEL and label:
-            members = self.family_members(label, exclude)
-            developers = Counter(d for m in members for d in m.developers)
-            for iri, _ in developers.most_common(3):
-                add("aig:developedBy", self.get(iri), "family")
-            for org in self._named_organizations(label):
-                add("aig:developedBy", org, "name")
-            earlier = [m for m in members if not date or not m.date or m.date <= date]
-            for m in reversed(earlier[-2:]):
-                add("aig:basedOn", m, "previous")
+        made = {k: set(map(str, v)) for k, v in (linked or {}).items()}
+        found: list[tuple[str, Entity | None, str]] = []
+        if cls == MODEL:
+            found += self._model_links(label, date, exclude, made.get("aig:basedOn", set()))
         if date:
-            for e in self.of_class([MILESTONE]):
-                if e.date == date:
-                    reason = "release" if cls == MODEL else "same-date"
-                    add("milestones", e, reason)
+            reason = "release" if cls == MODEL else "same-date"
+            found += [("milestones", e, reason) for e in self.of_class([MILESTONE])
+                      if e.date == date]
         if cls == MILESTONE and date:
-            for m in self.of_class([MODEL]):
-                if m.date == date:
-                    add("aig:involves", m, "release")
+            found += [("aig:involves", m, "release") for m in self.of_class([MODEL])
+                      if m.date == date]
+        out: list[Suggestion] = []
+        for field_name, e, reason in found:
+            if e is None or e.iri == exclude or e.iri in made.get(field_name, ()):
+                continue
+            if not any(s.field == field_name and s.entity.iri == e.iri for s in out):
+                out.append(Suggestion(field_name, e, reason))
         return out
+
+    def _model_links(self, label: str, date: str, exclude: str, bases: set[str]) -> list:
+        """Developers and base models worth linking from a model (see ``suggestions``)."""
+        found: list[tuple[str, Entity | None, str]] = []
+        for base in sorted(bases):
+            found += [("aig:developedBy", self.get(iri), "base")
+                      for iri in getattr(self.get(base), "developers", [])]
+        if not label:
+            return found
+        members = self.family_members(label, exclude)
+        developers = Counter(d for m in members for d in m.developers)
+        found += [("aig:developedBy", self.get(iri), "family")
+                  for iri, _ in developers.most_common(3)]
+        found += [("aig:developedBy", org, "name") for org in self._named_organizations(label)]
+        earlier = [m for m in members if not date or not m.date or m.date <= date]
+        found += [("aig:basedOn", m, "previous") for m in reversed(earlier[-2:])]
+        return found

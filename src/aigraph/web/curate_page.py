@@ -235,6 +235,7 @@ def _reason(code: str) -> str:
         "same-name": gettext("the same name"),
         "similar-name": gettext("a very similar name"),
         "family": gettext("develops other models of the same family"),
+        "base": gettext("develops the model it is based on"),
         "name": gettext("named in the label"),
         "previous": gettext("an earlier model of the same family"),
         "same-date": gettext("a milestone on the same date"),
