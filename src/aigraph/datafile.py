@@ -46,7 +46,7 @@ _ORDER = {
                     AIG.buildsOn],
     AIG.Model: [AIG.developedBy, AIG.releaseDate, AIG.datePrecision, AIG.license,
                 AIG.parameterCount, AIG.activeParameterCount, AIG.openWeights, AIG.basedOn,
-                AIG.category],
+                AIG.category, AIG.huggingFaceRepo],
     AIG.Organization: [AIG.organizationType, AIG.country, AIG.foundingYear],
     AIG.License: [AIG.spdxId, AIG.permitsCommercialUse, AIG.osiApproved],
     AIG.ReadingPath: [AIG.tagline, AIG.audience, AIG.memberCategory, AIG.minImportance,

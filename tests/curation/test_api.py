@@ -258,3 +258,14 @@ def test_the_412_diff_is_the_net_change_since_the_etag_sent(cur_client, token):
     report = stale.get_json()
     assert report["removed"] == []
     assert len(report["added"]) == 1 and '"note"' in report["added"][0]
+
+
+def test_deeply_nested_bodies_are_400_not_500(cur_client, token):
+    turtle = "<> <http://www.w3.org/2000/01/rdf-schema#seeAlso> " + "[ <urn:p> " * 5000 \
+        + "1" + " ]" * 5000 + " ."
+    assert cur_client.put("/id/gpt-neo-x", data=turtle, headers=auth(token)).status_code == 400
+    document = '{"@id": "https://w3id.org/aigraph/id/gpt-neo-x", "urn:p": ' + "[" * 5000 \
+        + "1" + "]" * 5000 + "}"
+    response = cur_client.put("/id/gpt-neo-x", data=document,
+                              headers={**auth(token), "Content-Type": "application/ld+json"})
+    assert response.status_code == 400

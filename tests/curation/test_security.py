@@ -153,3 +153,9 @@ def test_serve_without_a_secret_key_says_so_and_stops(cur_settings):
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "secret_key" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_site_refuses_an_accounts_file_inside_the_data(cur_settings, cur_store):
+    inside = cur_settings.replace(accounts_file=cur_settings.data_dir + "/accounts.json")
+    with pytest.raises(RuntimeError, match="accounts_file"):
+        create_app({"TESTING": True, "AIGRAPH": inside, "AIGRAPH_STORE": cur_store})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -43,7 +44,11 @@ bp = Blueprint("auth", __name__)
 WEAK_KEYS = {"", "dev", "development", "secret", "changeme", "change-me", "default", "test"}
 
 
-class MissingSecretKey(AigraphError, RuntimeError):
+class UnsafeSettings(AigraphError, RuntimeError):
+    """Settings the site refuses to start with."""
+
+
+class MissingSecretKey(UnsafeSettings):
     """The site would sign sessions with an empty or guessable key."""
 
 
@@ -86,8 +91,18 @@ def _secret_key(app: Flask) -> str:
         "value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'")
 
 
+def _check_accounts_file(app: Flask) -> None:
+    settings = app.extensions["aigraph"].settings
+    accounts = Path(settings.accounts_file).resolve()
+    for folder in (settings.data_dir, settings.history_dir, app.static_folder):
+        if folder and Path(folder).resolve() in accounts.parents:
+            raise UnsafeSettings(f"refusing to start: accounts_file ({accounts}) must not be "
+                                 f"inside {folder}, which is loaded or served")
+
+
 def init_app(app: Flask) -> None:
     """Install the secret key, sessions, the login limit and the login pages."""
+    _check_accounts_file(app)
     app.config["SECRET_KEY"] = _secret_key(app)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
