@@ -75,6 +75,7 @@ def test_model_form_fields_grouped_ordered_with_widgets(forms):
     assert widgets["aig:datePrecision"] == "select"
     assert widgets["dcterms:source"] == "url"
     assert widgets["dcterms:description"] == "textarea"
+    assert widgets["aig:huggingFaceRepo"] == "text" and form.field("aig:huggingFaceRepo").repeatable
     label = form.field("rdfs:label")
     assert label.languages == ("en", "it") and label.required and not label.repeatable
     assert label.input_names() == ["rdfs:label@en", "rdfs:label@it"]

@@ -94,3 +94,13 @@ def test_organization_named_in_the_label(store):
     index = Index.load(store)
     found = {(s.field, s.entity.slug) for s in index.suggestions(MODEL, "Mistral Small 3")}
     assert ("aig:developedBy", "mistral-ai") in found
+
+
+def test_the_same_hugging_face_repository_is_a_duplicate():
+    mistral = Entity(_iri("mistral-7b"), {MODEL}, {"en": "Mistral 7B"},
+                     repos={"mistralai/mistral-7b-v0.1"})
+    index = Index([mistral])
+    found = index.duplicates(MODEL, {"en": "Le Plateforme base"},
+                             repos=["mistralai/Mistral-7B-v0.1"])
+    assert [(d.entity.slug, d.reason) for d in found] == [("mistral-7b", "same-repo")]
+    assert index.duplicates(MODEL, {"en": "Other"}, repos=["mistralai/Mixtral-8x7B-v0.1"]) == []

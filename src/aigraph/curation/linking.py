@@ -8,8 +8,8 @@ involves), read with one named query (``curation/index``) once per data version.
   or a name or other name written exactly, in either language);
 * ``complete`` ranks entities of some classes for an autocomplete list, with the site's label
   index (``aigraph.catalog``), so the forms find what the search box finds;
-* ``duplicates`` finds entities a new one may repeat: the same Wikidata IRI, the same slug,
-  the same or a very similar name;
+* ``duplicates`` finds entities a new one may repeat: the same Wikidata IRI or Hugging Face
+  repository, the same slug, the same or a very similar name;
 * ``suggestions`` proposes links: the developer (from the model family or a name in the
   label), the previous model of the family as ``basedOn``, milestones on the same date, and
   the release milestone of a model.
@@ -72,6 +72,7 @@ class Entity:
     alt: list[str] = field(default_factory=list)
     date: str = ""
     same_as: set[str] = field(default_factory=set)
+    repos: set[str] = field(default_factory=set)
     developers: list[str] = field(default_factory=list)
     involves: list[str] = field(default_factory=list)
 
@@ -91,8 +92,8 @@ class Entity:
 
 @dataclass(frozen=True)
 class Duplicate:
-    """An existing entity the new one may repeat; ``reason`` is ``same-as``, ``slug``,
-    ``same-name`` or ``similar-name``."""
+    """An existing entity the new one may repeat; ``reason`` is ``same-as``, ``same-repo``,
+    ``slug``, ``same-name`` or ``similar-name``."""
 
     entity: Entity
     reason: str
@@ -140,6 +141,8 @@ class Index:
                 e.date = min(filter(None, (e.date, str(value))))
             elif key == "sameAs":
                 e.same_as.add(str(value))
+            elif key == "repo":
+                e.repos.add(str(value).lower())
             elif key == "developer":
                 e.developers.append(str(value))
             elif key == "involves":
@@ -181,10 +184,11 @@ class Index:
     # --- duplicates -----------------------------------------------------------------------
 
     def duplicates(self, cls: str, labels: Mapping[str, str], same_as: Iterable[str] = (),
-                   slug: str = "", exclude: str = "") -> list[Duplicate]:
+                   slug: str = "", exclude: str = "", repos: Iterable[str] = ()) -> list[Duplicate]:
         """Existing entities that the new entity of class ``cls`` may repeat."""
         found: dict[str, Duplicate] = {}
         same_as = {str(s) for s in same_as}
+        repos = {str(r).lower() for r in repos}
 
         def keep(d: Duplicate) -> None:
             if d.entity.iri != exclude and (d.entity.iri not in found
@@ -197,6 +201,8 @@ class Index:
         for e in self.entities.values():
             if same_as & e.same_as:
                 keep(Duplicate(e, "same-as", 102))
+            if repos & e.repos:  # Hugging Face repository names are case-insensitive
+                keep(Duplicate(e, "same-repo", 102))
             if cls not in e.classes or not wanted:
                 continue
             for name in e.names():

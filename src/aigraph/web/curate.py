@@ -92,7 +92,8 @@ def _check(draft: Draft, confirmed: bool) -> Outcome:
     for values, entity_form in [*mains, *((s.values, s.form) for s in draft.subs)]:
         outcome.duplicates += index().duplicates(
             entity_form.cls, _labels(values),
-            same_as=[v.strip() for v in values.get("owl:sameAs", ()) if v.strip()])
+            same_as=[v.strip() for v in values.get("owl:sameAs", ()) if v.strip()],
+            repos=[v.strip() for v in values.get("aig:huggingFaceRepo", ()) if v.strip()])
     if draft.slug_problem or draft.subject is None:
         return outcome
     candidate = changes.propose_many(state().store, state().settings, draft.graphs(), lang=lang)

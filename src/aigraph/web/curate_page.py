@@ -231,6 +231,7 @@ def new_entity_notes(draft: Draft, lang: str) -> dict[str, list[str]]:
 def _reason(code: str) -> str:
     return {
         "same-as": gettext("the same Wikidata entity"),
+        "same-repo": gettext("the same Hugging Face repository"),
         "slug": gettext("the same identifier"),
         "same-name": gettext("the same name"),
         "similar-name": gettext("a very similar name"),
