@@ -71,4 +71,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     auth.init_app(app)  # secret key, logins, tokens
     curation_api.init_app(app)  # PUT/DELETE /id/{slug}, ETags, history, /changes
+    from aigraph.web import request_log, security
+
+    request_log.init_app(app)
+    security.init_app(app)  # after the blueprints: it limits some of their routes
+    auth.limit_logins(app)  # on security's limiter
     return app
