@@ -133,7 +133,7 @@ def test_a_debug_site_starts_without_a_key(cur_settings, cur_store):
 
 def test_the_accounts_file_is_never_served(cur_client, token, cur_settings):
     for url in ("/instance/accounts.json", "/static/../instance/accounts.json",
-                "/accounts.json", "/data/.write.lock"):
+                "/accounts.json", "/data/.aigraph-write.lock"):
         response = cur_client.get(url)
         assert response.status_code == 404, url
         assert b"password_hash" not in response.data

@@ -219,7 +219,7 @@ def test_non_ascii_query_text(client):
      "the query is empty"),
     (dict(method="GET", headers={"Accept": "text/csv"}), "missing query"),
     (dict(method="GET", query_string="query=SELECT%20%2A%20%7B%0A%20%20%3Fs%20%3Fp%20%7D"),
-     "line 2, column 3"),
+     "line 2, column 10"),
 ])
 def test_bad_requests_are_400_with_a_message(client, request_kwargs, message):
     response = client.open("/sparql", **request_kwargs)
@@ -478,9 +478,11 @@ def test_a_browser_posting_a_query_gets_results(client):
 # --- the way from /sparql to the response -------------------------------------------------------
 
 #: The modules a query passes through, in the order it may go: a call never goes back to an
-#: earlier layer. The web process runs the view; a worker runs ``executor.answer``.
+#: earlier layer. The web process runs the view and the guard's scan; a worker runs
+#: ``query_worker.answer``.
 SPARQL_LAYERS = {"aigraph.web.sparql": 0, "aigraph.web.negotiation": 1, "aigraph.executor": 1,
-                 "aigraph.guard": 2, "aigraph.store.embedded": 2, "aigraph.store.results": 3,
+                 "aigraph.guard": 2, "aigraph.query_worker": 2, "aigraph.store.embedded": 2,
+                 "aigraph.store.results": 3,
                  "aigraph.store.terms": 3, "aigraph.formats": 4}
 
 
@@ -521,19 +523,21 @@ def test_a_query_goes_one_way_through_the_web_process(client):
             "aigraph.web.negotiation"], (accept, from_view)
         assert from_view.count(("aigraph.executor", "run")) == (0 if accept == "text/html"
                                                                  else 1)
+        from_executor = [(b, f) for a, b, f in calls if a == "aigraph.executor"]
+        assert from_executor.count(("aigraph.guard", "check_query")) == (
+            0 if accept == "text/html" else 1)
 
 
 def test_a_query_goes_one_way_through_the_worker(store):
-    from aigraph.executor import Job, answer
+    from aigraph.guard import check_query
+    from aigraph.query_worker import Job, answer
 
-    job = Job(text=sparql_prologue() + "SELECT ?m WHERE { ?m a aig:Model }",
-              result_type="application/sparql-results+json", graph_type="text/turtle",
-              base=None, max_rows=5, max_bytes=10_000)
+    job = Job(check_query("SELECT ?m WHERE { ?m a aig:Model }"),
+              "application/sparql-results+json", max_rows=5)
     calls = _trace(lambda: answer(store, job))
     assert _upward(calls) == []
-    from_executor = [(b, f) for a, b, f in calls if a == "aigraph.executor"]
-    assert from_executor.count(("aigraph.guard", "check_query")) == 1
-    assert from_executor.count(("aigraph.store.embedded", "query_capped")) == 1
+    from_worker = [(b, f) for a, b, f in calls if a == "aigraph.query_worker"]
+    assert from_worker.count(("aigraph.store.embedded", "query_capped")) == 1
     assert ("aigraph.store.embedded", "aigraph.store.results", "serialize_capped") in calls
 
 

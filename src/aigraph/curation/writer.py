@@ -33,13 +33,14 @@ _SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def lock_path(settings: Settings) -> Path:
-    """The lock file that serialises writers of ``data_dir`` (git ignores it)."""
-    return Path(settings.data_dir) / ".write.lock"
+    """The lock file that serialises writers of ``data_dir``: the same file as
+    ``datafile.data_lock`` (``aigraph format``), so the two never write at once."""
+    return Path(settings.data_dir) / datafile.LOCK_NAME
 
 
 def journal_path(settings: Settings) -> Path:
-    """The journal of the commit in progress, if any."""
-    return Path(settings.data_dir) / ".write.journal"
+    """The journal of the commit in progress, if any (git ignores it)."""
+    return Path(settings.data_dir) / ".aigraph-write.journal"
 
 
 def store_files(settings: Settings) -> list[Path]:

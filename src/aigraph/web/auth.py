@@ -1,7 +1,8 @@
 """Who is writing: curator log-in (Flask-Login sessions), API tokens, CSRF and login limits.
 
 ``init_app`` installs the secret key (refusing to start outside debug mode without one), the
-login manager, the login rate limit and the ``/login`` and ``/logout`` pages. Views that
+login manager and the ``/login`` and ``/logout`` pages; ``limit_logins`` puts the login rate
+limit on the limiter of ``aigraph.web.security``. Views that
 change data use ``curator_required`` (a logged-in session; forms also check their CSRF token
 through Flask-WTF) or ``token_required`` (the API: ``Authorization: Bearer TOKEN`` only, so
 a browser's cookies can never drive it and no CSRF token is needed).
@@ -27,8 +28,6 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -36,6 +35,7 @@ from wtforms.validators import DataRequired, Length
 
 from aigraph.accounts import Account, Accounts
 from aigraph.errors import AigraphError
+from aigraph.web import security
 from aigraph.web.state import state
 
 bp = Blueprint("auth", __name__)
@@ -111,13 +111,17 @@ def init_app(app: Flask) -> None:
     manager.login_message = lazy_gettext("Log in as a curator to change the graph.")
     manager.user_loader(_load_user)
     manager.init_app(app)
-    limit = app.extensions["aigraph"].settings.login_rate_limit.strip()
-    limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri="memory://",
-                      enabled=bool(limit))
-    app.extensions["aigraph_login_limiter"] = limiter
-    if limit:
-        limiter.limit(limit, methods=["POST"])(bp)
     app.register_blueprint(bp)
+
+
+def limit_logins(app: Flask) -> None:
+    """Put ``login_rate_limit`` on POST /login, with the limiter of ``aigraph.web.security``
+    (call after ``security.init_app``)."""
+    limit = app.extensions["aigraph"].settings.login_rate_limit.strip()
+    if limit:
+        view = app.view_functions["auth.login"]
+        app.view_functions["auth.login"] = security.limiter(app).limit(
+            limit, methods=["POST"])(view)
 
 
 def _load_user(name: str) -> Curator | None:

@@ -13,11 +13,18 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 
 import rdflib
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, Namespace
+from werkzeug.exceptions import ClientDisconnected
 
 from aigraph import formats
-from aigraph.errors import AigraphError, BadRequest, QueryRejected, StoreError
+from aigraph.errors import (
+    STORE_RETRY_AFTER,
+    AigraphError,
+    BadRequest,
+    QueryRejected,
+    StoreError,
+)
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
 from aigraph.namespaces import ID_BASE
@@ -99,7 +106,11 @@ def _read_body(limit: int) -> bytes:
     chunks, size = [], 0
     # A stream may return less than asked (chunked bodies, some servers): read until the end.
     while size <= limit:
-        chunk = request.stream.read(limit + 1 - size)
+        try:
+            chunk = request.stream.read(limit + 1 - size)
+        except (OSError, ValueError, ClientDisconnected) as error:
+            # A malformed chunked encoding, a body shorter than its Content-Length.
+            raise BadRequest(f"the request body could not be read: {error}") from None
         if not chunk:
             break
         chunks.append(chunk)
@@ -290,13 +301,17 @@ def endpoint():
     if choice.page:
         # A shared link opened in a browser: show the query in the editor, which runs it.
         return _editor(text)
-    outcome = executor().run(text, choice.results, choice.graph, base=_base_iri())
+    outcome = executor().run(text, choice.results, choice.graph, base=_base_iri(),
+                             client=request.remote_addr)
+    g.aigraph_query_ms = outcome.ms  # for the request log
     return _results_response(outcome)
 
 
 @bp.errorhandler(AigraphError)
 def render_error(error: AigraphError) -> Response:
     """Send the error's message as JSON to clients that asked for JSON, else as plain text."""
+    if isinstance(error, StoreError):  # the store is down or unreachable: try again later
+        error.status, error.retry_after = 503, STORE_RETRY_AFTER
     if wants_json(request.headers.get("Accept"), request.args.get("format")):
         body = json.dumps({"error": error.message, "status": error.status}, ensure_ascii=False)
         response = Response(body, status=error.status, content_type="application/json")
@@ -305,6 +320,8 @@ def render_error(error: AigraphError) -> Response:
                             content_type="text/plain; charset=utf-8")
     if error.status == 405:
         response.headers["Allow"] = ALLOWED_METHODS
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
