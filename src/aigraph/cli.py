@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from aigraph import formats, queries
+from aigraph import cli_data, formats, queries
 from aigraph.errors import AigraphError
 from aigraph.guard import check_query
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
@@ -362,6 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_path)
+
+    cli_data.add_commands(sub)
 
     from aigraph.curation.commands import add_parsers
     add_parsers(sub)  # user, token, revert, import

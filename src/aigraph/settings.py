@@ -48,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "https://w3id.org/aigraph/",
             "Public address of the site: names the dataset ({base_url}dataset) and is the URL "
             "its citation gives. Entity IRIs do not change with it (https://w3id.org/aigraph/id/{slug})."),
+    Setting("releases_dir", str(PROJECT_ROOT / "releases"),
+            "Folder of the data releases: releases.toml and one gzipped N-Triples dump per release."),
     Setting("slow_query_workers", 2,
             "Queries that may run past slow_query_after at once (the slow lane); a query that "
             "gets there when the lane is full is stopped with 503 and Retry-After."),
@@ -126,6 +128,7 @@ class Settings:
     query_workers: int
     default_language: str
     base_url: str
+    releases_dir: str
     slow_query_workers: int
     slow_query_after: float
     query_queue_wait: float

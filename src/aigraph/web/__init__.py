@@ -26,7 +26,9 @@ from aigraph.web import (
     filters,
     home,
     i18n,
+    licensing,
     paths_views,
+    releases,
     routing,
     search,
     sparql,
@@ -69,6 +71,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(licensing.bp)
+    app.register_blueprint(releases.bp)
     auth.init_app(app)  # secret key, logins, tokens
     curation_api.init_app(app)  # PUT/DELETE /id/{slug}, ETags, history, /changes
     from aigraph.web import curate, request_log, security
