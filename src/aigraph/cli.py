@@ -20,8 +20,8 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from aigraph import cli_data, formats, queries
-from aigraph.errors import AigraphError
-from aigraph.guard import check_query
+from aigraph.errors import AigraphError, QuerySyntaxError
+from aigraph.guard import check_query, locate
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.namespaces import compact
 from aigraph.settings import Settings
@@ -195,6 +195,14 @@ def cmd_query(args, settings: Settings) -> int:
         print(translate(lang, "give a query, or --file F"), file=sys.stderr)
         return 2
     checked = check_query(text)
+    try:
+        return _run_query(args, settings, lang, checked)
+    except QuerySyntaxError as error:
+        # The engine counts columns from the predeclared prefixes; point at the user's text.
+        raise QuerySyntaxError(locate(str(error), checked)) from error
+
+
+def _run_query(args, settings: Settings, lang: str, checked) -> int:
     text, form = checked.text, checked.form
     store = _store(settings, args.store)
     out = sys.stdout.buffer
