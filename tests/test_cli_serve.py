@@ -26,7 +26,8 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 60) -> bytes:
 def test_serve_answers_and_stops_on_sigterm(settings, tmp_path):
     port = free_port()
     env = {**os.environ, "AIGRAPH_DATA_DIR": settings.data_dir,
-           "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path)}
+           "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
+           "AIGRAPH_SECRET_KEY": "serve-test-" + "0123456789abcdef" * 2}
     process = subprocess.Popen(
         [sys.executable, "-m", "aigraph", "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

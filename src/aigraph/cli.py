@@ -1,4 +1,5 @@
-"""The ``aigraph`` command line: serve, validate, query, path, export and stats.
+"""The ``aigraph`` command line: serve, validate, query, path, export and stats (the curation commands
+user, token, revert and import live in aigraph.curation.commands).
 
 Commands import the heavier parts they need (Flask, pySHACL, the paths) when they run, so that a
 quick ``aigraph query`` loads none of them. Messages come from the Babel catalog in the language
@@ -41,7 +42,7 @@ def _lang(args, settings: Settings) -> str:
 def _store(settings: Settings, spec: str | None) -> Store:
     return open_store(spec if spec is not None else settings.store,
                       ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-                      update_url=settings.update_url)
+                      update_url=settings.update_url, history_dir=settings.history_dir)
 
 
 def _cell(term: Node | None) -> str:
@@ -315,8 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None,
                    help="empty for the embedded store, or the URL of a SPARQL query endpoint")
     p.add_argument("--update-url", default="",
-                   help="SPARQL 1.1 Update URL of a remote store, for curation writes "
-                        "(nothing writes to a remote store yet)")
+                   help="SPARQL 1.1 Update URL of a remote store, where curators' changes go")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes")
@@ -372,6 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_data.add_commands(sub)
 
+    from aigraph.curation.commands import add_parsers
+    add_parsers(sub)  # user, token, revert, import
     return parser
 
 

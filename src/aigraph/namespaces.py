@@ -52,6 +52,7 @@ class AIG(DefinedNamespace):
 
     AnyLicense: URIRef
     Category: URIRef
+    Change: URIRef
     ChronologicalOrder: URIRef
     Collective: URIRef
     Company: URIRef
@@ -92,6 +93,7 @@ class AIG(DefinedNamespace):
     buildsOn: URIRef
     category: URIRef
     changeDate: URIRef
+    changes: URIRef
     codeLicense: URIRef
     country: URIRef
     date: URIRef
@@ -126,6 +128,7 @@ class AIG(DefinedNamespace):
     reason: URIRef
     releaseDate: URIRef
     requiresOpenWeights: URIRef
+    reverts: URIRef
     spdxId: URIRef
     stepNote: URIRef
     tagline: URIRef

@@ -31,8 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Where queries run: empty for the embedded store built from ontology_dir and "
             "data_dir, or the http(s) URL of a SPARQL 1.1 query endpoint."),
     Setting("update_url", "",
-            "SPARQL 1.1 Update URL of a remote store, for curation writes. Nothing writes to a "
-            "remote store yet (the site and the commands only read), so it has no effect today."),
+            "SPARQL 1.1 Update URL of a remote store: curators' changes (and their history) are "
+            "sent there as one Update request each. Empty: the remote store is read-only."),
     Setting("query_time_limit", 10.0,
             "Seconds a user SPARQL query may run before it is stopped."),
     Setting("max_rows", 10000,
@@ -84,6 +84,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("validate_on_start", True,
             "Validate the data with the SHACL shapes when the server starts, and refuse to "
             "start when it does not conform; turn off for very large stores."),
+    Setting("secret_key", "",
+            "Key signing session cookies and CSRF tokens; the site refuses to start without one "
+            "outside debug mode."),
+    Setting("accounts_file", str(PROJECT_ROOT / "instance" / "accounts.json"),
+            "JSON file holding curator accounts and hashed API tokens; kept outside data_dir, "
+            "never served."),
+    Setting("history_dir", str(PROJECT_ROOT / "history"),
+            "Folder of the change history of the embedded store, one TriG file per change."),
+    Setting("login_rate_limit", "10 per minute",
+            "Most login attempts per client, in Flask-Limiter's notation; empty turns it off."),
+    Setting("max_write_bytes", 1_000_000,
+            "Largest body accepted by PUT /id/{slug}, in bytes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -129,6 +141,11 @@ class Settings:
     request_timeout: int
     max_url_bytes: int
     validate_on_start: bool
+    secret_key: str
+    accounts_file: str
+    history_dir: str
+    login_rate_limit: str
+    max_write_bytes: int
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,
