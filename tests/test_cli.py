@@ -121,3 +121,14 @@ def test_format_reports_parse_errors_with_file_and_line(env, data_dir, capsys):
     (data_dir / "bad.ttl").write_text("@prefix a: <http://x/> .\na:b a:c .\na:d a:e\n")
     assert main(["format"]) == 2
     assert "bad.ttl:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("query, fmt", [(Q, "json"), (Q, "xml"), ("ASK { ?s ?p ?o }", "csv"),
+                                        ("ASK { ?s ?p ?o }", "json"),
+                                        ("CONSTRUCT WHERE { ?m aig:basedOn ?b }", "jsonld")])
+def test_query_output_ends_with_a_newline_and_still_parses(env, capsysbinary, query, fmt):
+    assert main(["query", query, "--format", fmt]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.endswith(b"\n") and not out.endswith(b"\n\n")
+    if fmt in ("json", "jsonld"):
+        json.loads(out)

@@ -213,20 +213,26 @@ def _run_query(args, settings: Settings, lang: str, checked) -> int:
             print(translate(lang, "a %(form)s query gives a graph: use --format table, json, "
                                   "ttl, nt, jsonld or rdf", form=form), file=sys.stderr)
             return 2
-        out.write(store.serialize_query(text, media))
+        _write_line_ended(out, store.serialize_query(text, media))
     elif args.format == "table":
         if form == "ASK":
             print(translate(lang, "yes") if store.ask(text) else translate(lang, "no"))
         else:
             print(format_table(store.select(text)))
     elif args.format in QUERY_FORMATS:
-        out.write(store.serialize_query(text, QUERY_FORMATS[args.format]))
+        _write_line_ended(out, store.serialize_query(text, QUERY_FORMATS[args.format]))
     else:
         print(translate(lang, "a %(form)s query gives a table: use --format table, json, csv, "
                               "tsv or xml", form=form), file=sys.stderr)
         return 2
     out.flush()
     return 0
+
+
+def _write_line_ended(out, data: bytes) -> None:
+    # JSON, XML and an ASK's CSV come without a final newline; end the output so the
+    # shell prompt (or the next command in a pipeline) starts on its own line.
+    out.write(data if not data or data.endswith(b"\n") else data + b"\n")
 
 
 def cmd_export(args, settings: Settings) -> int:
