@@ -158,6 +158,9 @@ def test_pages_negotiate_from_one_table(accept, json_page, expected):
     ("", "application/json", "json"),
     ("", "text/plain", "text"),
     ("?format=json", "text/html", "json"),
+    ("", TURTLE, "text"),
+    ("", f"{RDFXML}, {NT};q=0.5", "text"),
+    ("", f"{TURTLE}, text/html;q=0.1", "html"),
 ])
 def test_error_pages_choose_their_format(query, accept, expected):
     from flask import Flask

@@ -248,3 +248,10 @@ def test_model_page_links_its_hugging_face_repository(data_dir, settings):
     assert "Hugging Face repository" in page_text(response)
     assert "repository su hugging face" in page_text(client.get("/id/mistral-7b?lang=it")).lower()
     assert "huggingface.co/" not in client.get("/id/mixtral-8x7b").get_data(as_text=True)
+
+
+def test_unknown_entity_asked_for_in_turtle_is_a_plain_text_404(client):
+    response = client.get("/id/no-such-entity", headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+    assert b"<html" not in response.data.lower()

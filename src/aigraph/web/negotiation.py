@@ -260,5 +260,10 @@ def error_format() -> str:
     """How to answer an error page: ``html`` for browsers, ``json`` when asked, else ``text``."""
     if request.args.get("format") == "json":
         return "json"
-    best = negotiate(request.headers.get("Accept"), {HTML: (), JSON: (), "text/plain": ()})
+    accept = request.headers.get("Accept")
+    best = negotiate(accept, {HTML: (), JSON: (), "text/plain": ()})
+    if best is None and negotiate(accept, {**GRAPH_OFFERS, **RESULT_OFFERS}):
+        # A data client asking only for RDF or SPARQL results (Turtle, say) reads plain text
+        # more easily than an HTML page it did not ask for.
+        return "text"
     return {JSON: "json", "text/plain": "text"}.get(best or "", "html")
