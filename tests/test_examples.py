@@ -55,3 +55,23 @@ def test_llama_descendants_only_descend_from_llama(full_store):
 def test_years_from_founding_are_never_negative(full_store):
     rows = _rows(full_store, "examples/15_founding_to_first_model").rows
     assert rows and all(int(row["years"]) >= 0 for row in rows)
+
+
+def test_license_lineage_example_agrees_with_the_license_lineage_rules(full_store):
+    from aigraph import licensing
+    from aigraph.namespaces import slug_of
+
+    rows = _rows(full_store, "examples/24_license_lineage").rows
+    names = {"same": "same", "compatible": "compatible", "compatible (same developer)": "compatible",
+             "more restrictive": "more-restrictive", "unknown": "unknown", "conflicting": "conflicting"}
+    query = "SELECT ?m ?b ?ml ?bl WHERE { ?m aig:basedOn ?b ; rdfs:label ?ml . ?b rdfs:label ?bl }"
+    edges = {(str(r["ml"]), str(r["bl"])): (slug_of(r["m"]), slug_of(r["b"]))
+             for r in full_store.select(check_query(query).text).rows}
+    assert len(rows) == len({(str(r["model"]), str(r["base"])) for r in rows}), "one row per edge"
+    for row in rows:
+        model, base = edges[(str(row["model"]), str(row["base"]))]
+        step = licensing.lineage(full_store, model).steps[-1]
+        verdict = next(c for c in step.comparisons if c.base.id == base)
+        assert verdict.relation == names[str(row["relation"])], (model, base)
+    # Fine-tunes of one Qwen2.5 size are not in conflict with the licenses of the other sizes.
+    assert not any(str(r["base"]) == "Qwen2.5" and str(r["relation"]) == "conflicting" for r in rows)
