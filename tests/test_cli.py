@@ -132,3 +132,11 @@ def test_query_output_ends_with_a_newline_and_still_parses(env, capsysbinary, qu
     assert out.endswith(b"\n") and not out.endswith(b"\n\n")
     if fmt in ("json", "jsonld"):
         json.loads(out)
+
+
+def test_a_query_file_given_without_file_gets_a_hint(env, tmp_path, capsys):
+    path = tmp_path / "q.rq"
+    path.write_text("ASK { ?s ?p ?o }")
+    assert main(["query", str(path)]) == 2
+    assert f"read it with --file {path}" in capsys.readouterr().err
+    assert main(["query", "--file", str(path)]) == 0

@@ -189,6 +189,10 @@ def cmd_query(args, settings: Settings) -> int:
     lang = _lang(args, settings)
     if args.file:
         text = Path(args.file).read_text(encoding="utf-8")
+    elif args.query and _looks_like_a_file(args.query):
+        print(translate(lang, "%(name)s is a file: read it with --file %(name)s",
+                        name=args.query), file=sys.stderr)
+        return 2
     elif args.query:
         text = args.query
     else:
@@ -200,6 +204,12 @@ def cmd_query(args, settings: Settings) -> int:
     except QuerySyntaxError as error:
         # The engine counts columns from the predeclared prefixes; point at the user's text.
         raise QuerySyntaxError(locate(str(error), checked)) from error
+
+
+def _looks_like_a_file(text: str) -> bool:
+    # A query text never is the name of an existing .rq file; a researcher who typed
+    # `aigraph query q.rq` meant --file, and would otherwise get a syntax error.
+    return text.strip().endswith((".rq", ".sparql")) and Path(text.strip()).is_file()
 
 
 def _run_query(args, settings: Settings, lang: str, checked) -> int:
