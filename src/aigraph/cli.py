@@ -20,6 +20,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from aigraph import cli_data, formats, queries
+from aigraph.cli_query_io import looks_like_a_query_file, write_line_ended
 from aigraph.errors import AigraphError, QuerySyntaxError
 from aigraph.guard import check_query, locate
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
@@ -189,7 +190,7 @@ def cmd_query(args, settings: Settings) -> int:
     lang = _lang(args, settings)
     if args.file:
         text = Path(args.file).read_text(encoding="utf-8")
-    elif args.query and _looks_like_a_file(args.query):
+    elif args.query and looks_like_a_query_file(args.query):
         print(translate(lang, "%(name)s is a file: read it with --file %(name)s",
                         name=args.query), file=sys.stderr)
         return 2
@@ -206,12 +207,6 @@ def cmd_query(args, settings: Settings) -> int:
         raise QuerySyntaxError(locate(str(error), checked)) from error
 
 
-def _looks_like_a_file(text: str) -> bool:
-    # A query text never is the name of an existing .rq file; a researcher who typed
-    # `aigraph query q.rq` meant --file, and would otherwise get a syntax error.
-    return text.strip().endswith((".rq", ".sparql")) and Path(text.strip()).is_file()
-
-
 def _run_query(args, settings: Settings, lang: str, checked) -> int:
     text, form = checked.text, checked.form
     store = _store(settings, args.store)
@@ -223,26 +218,20 @@ def _run_query(args, settings: Settings, lang: str, checked) -> int:
             print(translate(lang, "a %(form)s query gives a graph: use --format table, json, "
                                   "ttl, nt, jsonld or rdf", form=form), file=sys.stderr)
             return 2
-        _write_line_ended(out, store.serialize_query(text, media))
+        write_line_ended(out, store.serialize_query(text, media))
     elif args.format == "table":
         if form == "ASK":
             print(translate(lang, "yes") if store.ask(text) else translate(lang, "no"))
         else:
             print(format_table(store.select(text)))
     elif args.format in QUERY_FORMATS:
-        _write_line_ended(out, store.serialize_query(text, QUERY_FORMATS[args.format]))
+        write_line_ended(out, store.serialize_query(text, QUERY_FORMATS[args.format]))
     else:
         print(translate(lang, "a %(form)s query gives a table: use --format table, json, csv, "
                               "tsv or xml", form=form), file=sys.stderr)
         return 2
     out.flush()
     return 0
-
-
-def _write_line_ended(out, data: bytes) -> None:
-    # JSON, XML and an ASK's CSV come without a final newline; end the output so the
-    # shell prompt (or the next command in a pipeline) starts on its own line.
-    out.write(data if not data or data.endswith(b"\n") else data + b"\n")
 
 
 def cmd_export(args, settings: Settings) -> int:
