@@ -42,7 +42,8 @@ def _lang(args, settings: Settings) -> str:
 def _store(settings: Settings, spec: str | None) -> Store:
     return open_store(spec if spec is not None else settings.store,
                       ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-                      update_url=settings.update_url, history_dir=settings.history_dir)
+                      update_url=settings.update_url, history_dir=settings.history_dir,
+        timeout=settings.remote_timeout)
 
 
 def _cell(term: Node | None) -> str:

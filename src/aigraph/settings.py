@@ -96,6 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most login attempts per client, in Flask-Limiter's notation; empty turns it off."),
     Setting("max_write_bytes", 1_000_000,
             "Largest body accepted by PUT /id/{slug}, in bytes."),
+    Setting("remote_timeout", 10.0,
+            "Seconds the site waits for a remote SPARQL store (store) to answer one of its own "
+            "requests; past it the page answers 503 and /healthz reports the store as slow."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -146,6 +149,7 @@ class Settings:
     history_dir: str
     login_rate_limit: str
     max_write_bytes: int
+    remote_timeout: float
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,

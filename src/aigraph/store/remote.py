@@ -19,7 +19,7 @@ import urllib.request
 import rdflib
 
 from aigraph import formats
-from aigraph.errors import QuerySyntaxError, StoreError
+from aigraph.errors import QuerySyntaxError, StoreError, StoreTimeout
 from aigraph.store.binding import bind_values
 from aigraph.store.interface import ALL_TRIPLES, Bindings, Rows, Serialized, Store
 from aigraph.store.results import parse_results, serialize_capped
@@ -46,6 +46,13 @@ class RemoteStore(Store):
         self._version: tuple[float, str] | None = None
         self._version_lock = threading.Lock()
 
+    def _unreachable(self, url: str, error: Exception) -> StoreError:
+        """Name a store that did not answer in time apart from one that cannot be reached."""
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError) or isinstance(error, TimeoutError):
+            return StoreTimeout(f"{url} did not answer within {self.timeout:g} s")
+        return StoreError(f"cannot reach {url}: {error}")
+
     def _post(self, query: str, accept: str) -> bytes:
         body = urllib.parse.urlencode({"query": query}).encode()
         request = urllib.request.Request(
@@ -61,7 +68,7 @@ class RemoteStore(Store):
                 raise QuerySyntaxError(f"the endpoint refused the query: {detail}") from error
             raise StoreError(f"{self.query_url} answered {error.code}: {detail}") from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise StoreError(f"cannot reach {self.query_url}: {error}") from error
+            raise self._unreachable(self.query_url, error) from error
 
     def select(self, query: str, bindings: Bindings | None = None) -> Rows:
         data = json.loads(self._post(bind_values(query, bindings or {}), SPARQL_JSON))
@@ -113,7 +120,7 @@ class RemoteStore(Store):
             detail = error.read().decode("utf-8", "replace")[:500]
             raise StoreError(f"{self.update_url} answered {error.code}: {detail}") from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise StoreError(f"cannot reach {self.update_url}: {error}") from error
+            raise self._unreachable(self.update_url, error) from error
         self.refresh()
 
     def triple_count(self) -> int:

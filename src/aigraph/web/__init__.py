@@ -54,7 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = given if isinstance(given, Settings) else Settings.load(given)
     store = config.pop("AIGRAPH_STORE", None) or open_store(
         settings.store, ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-        update_url=settings.update_url, history_dir=settings.history_dir)
+        update_url=settings.update_url, history_dir=settings.history_dir,
+        timeout=settings.remote_timeout)
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(config)
     app.extensions[KEY] = AppState(settings, store)

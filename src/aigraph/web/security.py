@@ -26,7 +26,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from aigraph.errors import STORE_RETRY_AFTER, AigraphError, StoreError
+from aigraph.errors import STORE_RETRY_AFTER, AigraphError, StoreError, StoreTimeout
 from aigraph.web.state import state
 
 log = logging.getLogger("aigraph.errors")
@@ -137,7 +137,8 @@ def _store_down(error: StoreError):
     if request.blueprint == "sparql":
         return sparql.render_error(error)
     if request.endpoint == "home.healthz":
-        body = {"status": "unavailable", "store": state().store.kind, "error": error.message}
+        body = {"status": "slow" if isinstance(error, StoreTimeout) else "unavailable",
+                "store": state().store.kind, "error": error.message}
         return body, 503, {"Retry-After": str(STORE_RETRY_AFTER)}
     message = gettext("The data store cannot be reached right now, so this page cannot be "
                       "shown. Please try again in a moment.") + f" ({error.message})"
