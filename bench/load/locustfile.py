@@ -6,7 +6,8 @@ A few users send a heavy cross-product query, which must come back as an intende
 A few curators (API tokens in ``AIGRAPH_LOAD_TOKENS``) read an entity, change its English
 description and PUT it back with ``If-Match``; several work on the same entities, so a 412
 (someone saved first) is an intended answer. Each successful save is logged as one JSON
-line to ``AIGRAPH_LOAD_WRITES`` for ``verify.py``.
+line to ``AIGRAPH_LOAD_WRITES`` for ``verify.py``; run.py lets a stopping user finish its
+save (``--stop-timeout``), so no save is cut off with its answer unread.
 """
 
 from __future__ import annotations

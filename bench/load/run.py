@@ -84,9 +84,9 @@ def _run(args, tmp: Path) -> tuple[list[dict], list[str], dict, str]:
                         str(Path(__file__).with_name("locustfile.py")), "--headless",
                         "-u", str(args.users), "-r", str(max(1, args.users // 5)),
                         "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}",
-                        "--csv", str(prefix), "--only-summary"],
+                        "--csv", str(prefix), "--only-summary", "--stop-timeout", "180"],
                        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=args.seconds + 120,
+                       timeout=args.seconds + 400,
                        env={**os.environ, "AIGRAPH_LOAD_TOKENS": ",".join(tokens),
                             "AIGRAPH_LOAD_WRITES": str(writes)})
         busy = f"before the run: {before}; after: {_load()}"
