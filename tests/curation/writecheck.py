@@ -35,8 +35,9 @@ def _data(settings: Settings) -> Graph:
     return load_graph(sorted(Path(settings.data_dir).rglob("*.ttl")))
 
 
-def _named(graph: Graph) -> set:
-    return {t for t in graph if not any(isinstance(term, BNode) for term in t)}
+def _named(triples) -> set:
+    """The triples (of a graph or a set) without blank nodes, which have no stable names."""
+    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}
 
 
 def take(settings: Settings, last: Snapshot | None = None) -> Snapshot:
@@ -73,9 +74,5 @@ def check(settings: Settings, before: Snapshot, accepted: bool, what: str) -> Sn
     assert record is not None, f"the new history file holds no change: {new[0]}"
     added = _named(after.data) - _named(before.data)
     removed = _named(before.data) - _named(after.data)
-    assert _named_set(record.added) == added and _named_set(record.removed) == removed, what
+    assert _named(record.added) == added and _named(record.removed) == removed, what
     return after
-
-
-def _named_set(triples) -> set:
-    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}
