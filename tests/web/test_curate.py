@@ -315,3 +315,15 @@ def test_an_edit_without_its_etag_is_refused(curator, curate_settings):
         "aig:organizationType": "https://w3id.org/aigraph/ontology#Company"})
     assert response.status_code == 428
     assert snapshot(Path(curate_settings.data_dir)) == before
+
+
+def test_an_empty_new_form_shows_no_error_until_it_is_sent(curator):
+    html = curator.get("/curate/new/model?lang=en").get_data(as_text=True)
+    assert errors_of(html, "f-slug") == []
+    assert "Give the name in English, or an identifier." not in html
+
+
+def test_a_form_sent_without_a_name_still_asks_for_one(curator):
+    values = {**QWEN, "rdfs:label@en": "", "rdfs:label@it": ""}
+    html = post_form(curator, "/curate/new/model?lang=en", values, action="check").get_data(as_text=True)
+    assert "Give the name in English, or an identifier." in errors_of(html, "f-slug")
