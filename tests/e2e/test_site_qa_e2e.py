@@ -61,3 +61,17 @@ def test_pages_do_not_scroll_sideways_on_a_phone(context_for, path):
     if width > PHONE["width"]:
         save_screenshot(page, "qa-phone-overflow")
     assert width <= PHONE["width"], f"{path} is {width} px wide on a {PHONE['width']} px phone"
+
+
+def test_a_query_chart_stays_legible_on_a_phone(context_for):
+    page = context_for(PHONE)
+    page.goto("/sparql?lang=en")
+    page.locator("a.sq-example").first.click()
+    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Chart").click()
+    label = page.locator(".sq-chart .sq-bar-label").first
+    label.wait_for()
+    save_screenshot(page, "qa-phone-chart")
+    assert label.evaluate("e => e.getBoundingClientRect().height") >= 10
+    # the figure scrolls inside itself; the page does not
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
