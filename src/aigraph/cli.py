@@ -76,7 +76,13 @@ def cmd_serve(args, settings: Settings) -> int:
         overrides["store"] = args.store
     if args.update_url:
         overrides["update_url"] = args.update_url
-    app = create_app({"AIGRAPH": settings.replace(**overrides)})
+    settings = settings.replace(**overrides)
+    if not args.dev:
+        from aigraph.serving import ServeOptions, run
+
+        return run(settings, ServeOptions(args.host, args.port, args.workers, args.threads,
+                                          args.access_log))
+    app = create_app({"AIGRAPH": settings})
     # Start the query workers now, so the first visitor does not wait for them, and stop them
     # (removing their copy of the store) however the server ends.
     executor = app.extensions["aigraph_executor"]
@@ -282,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None,
                    help="empty for the embedded store, or the URL of a SPARQL query endpoint")
     p.add_argument("--update-url", default="", help="SPARQL Update URL of a remote store")
+    p.add_argument("--workers", type=int, default=0,
+                   help="web worker processes (default: two per core, at most 8)")
+    p.add_argument("--threads", type=int, default=4, help="threads per web worker")
+    p.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    p.add_argument("--dev", action="store_true",
+                   help="Flask's development server (one process, not for production)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes")

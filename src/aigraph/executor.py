@@ -360,6 +360,12 @@ class Executor:
                                 self.memory_limit)
         if not isinstance(self.store, EmbeddedStore):
             raise TypeError(f"cannot run user queries on {type(self.store).__name__}")
+        # A folder prepared for this very data version (aigraph.persist, under `aigraph serve`)
+        # is opened by the workers as it is: no copy per web worker.
+        shared = getattr(self.store, "shared_path", None)
+        if shared and Path(shared).name == self.store.version:
+            return WorkerConfig("embedded", shared, self.store.version, self.time_limit,
+                                self.memory_limit)
         files = self.store.files
         if not files:
             dump = Path(tmpdir) / "graph.nt"

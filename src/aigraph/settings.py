@@ -46,6 +46,25 @@ SETTINGS: tuple[Setting, ...] = (
             "Language used when neither ?lang, the cookie nor Accept-Language chooses one (en or it)."),
     Setting("base_url", "https://w3id.org/aigraph/",
             "Public base of the entity IRIs; entity pages answer for {base_url}id/{slug}."),
+    Setting("store_path", "",
+            "Folder where `aigraph serve` keeps the embedded store on disk, one subfolder per "
+            "data version, reused at the next start; empty for a folder in the system temp dir."),
+    Setting("store_memory_limit_mb", 64,
+            "Data files up to this size (MiB) are loaded into each web worker's memory; larger "
+            "data is queried from the on-disk store at store_path without loading it."),
+    Setting("result_cache_mb", 64,
+            "Memory, in MiB, each web worker gives to cached /sparql answers (keyed on query, "
+            "format and data version); 0 turns the cache off."),
+    Setting("http_max_age", 0,
+            "Seconds browsers and proxies may reuse a /sparql answer or a page without asking "
+            "again; 0 makes them revalidate with the ETag each time."),
+    Setting("graceful_timeout", 30,
+            "Seconds `aigraph serve` gives requests under way to finish on restart or shutdown."),
+    Setting("keepalive", 5,
+            "Seconds `aigraph serve` keeps an idle HTTP connection open for the next request."),
+    Setting("proxy_count", 0,
+            "Reverse proxies in front of `aigraph serve` whose X-Forwarded-For, -Proto, -Host, "
+            "-Port and -Prefix headers are trusted; 0 trusts none."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -78,6 +97,13 @@ class Settings:
     query_workers: int
     default_language: str
     base_url: str
+    store_path: str
+    store_memory_limit_mb: int
+    result_cache_mb: int
+    http_max_age: int
+    graceful_timeout: int
+    keepalive: int
+    proxy_count: int
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,
