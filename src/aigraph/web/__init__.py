@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings, store, memory_limit=memory * 2**20 if memory > 0 else None)
 
     from aigraph.web import (
+        cache,
         dataset,
         editor,
         entities,
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     i18n.init_app(app)
+    cache.init_app(app)
     pages.init_app(app)  # the slug converter must exist before the blueprints' routes
     for module in (home, pages, entities, paths_views, timeline, search, dataset):
         app.register_blueprint(module.bp)
