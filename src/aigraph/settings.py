@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("proxy_count", 0,
             "Reverse proxies in front of `aigraph serve` whose X-Forwarded-For, -Proto, -Host, "
             "-Port and -Prefix headers are trusted; 0 trusts none."),
+    Setting("timeline_page_size", 100,
+            "Milestones per page of the timeline; 0 shows them all on one page."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -104,6 +106,7 @@ class Settings:
     graceful_timeout: int
     keepalive: int
     proxy_count: int
+    timeline_page_size: int
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,
