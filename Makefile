@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install install-test browser run test test-fast lint bench vendor clean
+.PHONY: install install-test browser virtuoso run test test-fast lint bench vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ browser:
 run: install
 	$(BIN)/aigraph serve --host $(HOST) --port $(PORT)
 
-test: install-test browser
+# Debian's OpenLink Virtuoso for the remote-store tests (they start their own server on free
+# loopback ports, with a temporary database; nothing runs as a service).
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; }
+
+test: install-test browser virtuoso
 	$(BIN)/python -m pytest -q
 
 test-fast: install-test
