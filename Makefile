@@ -42,9 +42,10 @@ test-fast: install-test
 lint: install-test
 	$(BIN)/ruff check src tests bench
 
+# SIZES=shipped,100k,1m,5m for the largest graph; QUICK=1 for a short smoke run.
 bench: install-test
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))
 
 vendor:
 	bash web/vendor.sh

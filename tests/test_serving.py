@@ -164,7 +164,7 @@ def test_term_lets_a_request_under_way_finish(server):
 
 
 def test_defaults_fit_the_machine_and_share_query_workers(settings):
-    assert default_workers(1) == 2 and default_workers(2) == 4 and default_workers(64) == 8
+    assert default_workers(1) == 2 and default_workers(4) == 4 and default_workers(64) == 8
     # The setting is the total of query workers: four web workers share two between them,
     # at least one each, rather than starting two each.
     assert per_worker_settings(settings.replace(query_workers=2), 4).query_workers == 1

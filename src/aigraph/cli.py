@@ -289,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="empty for the embedded store, or the URL of a SPARQL query endpoint")
     p.add_argument("--update-url", default="", help="SPARQL Update URL of a remote store")
     p.add_argument("--workers", type=int, default=0,
-                   help="web worker processes (default: two per core, at most 8)")
+                   help="web worker processes (default: one per core, at least 2, at most 8)")
     p.add_argument("--threads", type=int, default=4, help="threads per web worker")
     p.add_argument("--access-log", action="store_true", help="log every request to stderr")
     p.add_argument("--dev", action="store_true",

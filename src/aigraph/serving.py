@@ -25,12 +25,20 @@ from aigraph.settings import Settings
 
 #: Most web workers ``--workers`` picks by itself, whatever the number of cores.
 MAX_DEFAULT_WORKERS = 8
+#: Seconds after a web worker boots before it starts its query workers.
+EXECUTOR_DELAY = 1.0
 
 
 def default_workers(cores: int | None = None) -> int:
-    """Two web workers per core, at most MAX_DEFAULT_WORKERS (gunicorn's usual advice, capped)."""
+    """One web worker per core (at least two, at most MAX_DEFAULT_WORKERS).
+
+    Fewer than gunicorn's usual two per core, measured: the threads of a worker already overlap
+    the waits (pyoxigraph releases the GIL, user queries run in query worker processes), while
+    each extra web worker costs its own Python, application and query worker (about 100 MiB)
+    and slows the cold start, all workers booting at once.
+    """
     cores = cores or os.cpu_count() or 1
-    return max(1, min(2 * cores, MAX_DEFAULT_WORKERS))
+    return max(2, min(cores, MAX_DEFAULT_WORKERS))
 
 
 @dataclass(frozen=True)
@@ -115,9 +123,13 @@ def build_app(settings: Settings):
         config["AIGRAPH_STORE"] = store
     app = create_app(config)
     apply_proxy_fix(app, settings)
-    # Start the query workers beside the first requests rather than inside the first query.
-    threading.Thread(target=_start_quietly, args=(app.extensions["aigraph_executor"],),
-                     name="aigraph-executor-start", daemon=True).start()
+    # Start the query workers beside the first requests rather than inside the first query,
+    # a moment after boot so that they do not compete with it (a query before then starts
+    # them itself).
+    timer = threading.Timer(EXECUTOR_DELAY, _start_quietly,
+                            args=(app.extensions["aigraph_executor"],))
+    timer.daemon = True
+    timer.start()
     return app
 
 
