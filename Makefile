@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install install-test browser virtuoso run test test-fast lint bench vendor clean
+.PHONY: install install-test browser virtuoso node run test test-js test-fast lint bench vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Node.js runs the editor's JavaScript unit tests (node --test); Debian's package when missing.
+node:
+	@command -v node >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+
 run: install
 	$(BIN)/aigraph serve --host $(HOST) --port $(PORT)
 
@@ -33,8 +39,11 @@ virtuoso:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; }
 
-test: install-test browser virtuoso
+test: install-test browser virtuoso test-js
 	$(BIN)/python -m pytest -q
+
+test-js: node
+	node --test tests/js/
 
 test-fast: install-test
 	$(BIN)/python -m pytest -q -m "not e2e"

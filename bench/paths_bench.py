@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synth  # noqa: E402
-from aigraph import pathing, paths  # noqa: E402
 from aigraph.namespaces import slug_of, sparql_prologue  # noqa: E402
+from aigraph.paths import engine, service, source  # noqa: E402
+from aigraph.paths.graph import BUILDS_ON, MILESTONE, ORGANIZATION, NoPath, PathGraph, build_graph  # noqa: E402
 from aigraph.store import EmbeddedStore  # noqa: E402
 from timing import timed  # noqa: E402
 
@@ -57,27 +58,28 @@ id:bench-path a aig:ReadingPath ;
 ANCESTORS = sparql_prologue() + "SELECT DISTINCT ?m ?a WHERE { ?m aig:buildsOn+ ?a }"
 
 
-def _pick(graph: paths.PathGraph) -> tuple[str, str, str]:
+def _pick(graph: PathGraph) -> tuple[str, str, str]:
     """A late milestone with a long ancestry, an early one, and a pair for ``between``."""
-    milestones = sorted((n for n in graph.nodes.values() if n.kind == paths.MILESTONE),
+    milestones = sorted((n for n in graph.nodes.values() if n.kind == MILESTONE),
                         key=lambda n: (n.date or "", n.iri))
     builds = graph.deps.edge_subgraph(
-        (u, v) for u, v, d in graph.deps.edges(data=True) if d["edge"].via == paths.BUILDS_ON)
+        (u, v) for u, v, d in graph.deps.edges(data=True) if d["edge"].via == BUILDS_ON)
     late = max((n.iri for n in milestones[-200:] if n.iri in builds),
                key=lambda iri: (len(nx.descendants(builds, iri)), iri))
     early = next(n.iri for n in milestones if n.iri in builds and builds.in_degree(n.iri))
     return late, early, milestones[len(milestones) // 2].iri
 
 
-def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
+# One statement per figure measured, in the order the report prints them.
+def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,  # noqa: PLR0915
             rows: list[tuple]) -> None:
     """Time every operation on ``store`` and append (graph, operation, seconds, peer...) rows."""
-    t_cold = timed(lambda: pathing.path_graph(store), 1)
-    graph = pathing.path_graph(store)
-    t_cached = timed(lambda: pathing.path_graph(store), max(repeat, 100))
-    t_read = timed(lambda: pathing.load_graph_data(store), 1)
-    nodes, edges = pathing.load_graph_data(store)
-    t_build = timed(lambda: paths.build_graph(nodes, edges), 1)
+    t_cold = timed(lambda: source.path_graph(store), 1)
+    graph = source.path_graph(store)
+    t_cached = timed(lambda: source.path_graph(store), max(repeat, 100))
+    t_read = timed(lambda: source.load_graph_data(store), 1)
+    nodes, edges = source.load_graph_data(store)
+    t_build = timed(lambda: build_graph(nodes, edges), 1)
     # Derived once per graph, on first use: cycles shrunk (ordering), undirected links (between).
     t_condense = timed(lambda: graph.condensed, 1)
     t_links = timed(lambda: graph.links, 1)
@@ -95,20 +97,20 @@ def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
     late_slug, early_slug, middle_slug = (slug_of(i) for i in (late, early, middle))
 
     # Defined path: the rule, then dependency order against a plain date sort.
-    members = pathing.members(store, path_slug)
-    t_members = timed(lambda: pathing.members(store, path_slug), repeat)
-    t_order = timed(lambda: paths.order(graph, members), repeat)
+    members = source.members(store, path_slug)
+    t_members = timed(lambda: source.members(store, path_slug), repeat)
+    t_order = timed(lambda: engine.order(graph, members), repeat)
     t_chrono = timed(lambda: sorted((m for m in members if m in graph.nodes), key=graph.key),
                      repeat)
     rows.append((name, f"membership rule, {len(members)} members (SPARQL)", t_members,
                  None, None))
     rows.append((name, "order members: dependency vs date sort", t_order, "sorted()", t_chrono))
-    t_defined = timed(lambda: pathing.reading_path(store, path_slug), 1)
+    t_defined = timed(lambda: service.reading_path(store, path_slug), 1)
     rows.append((name, "whole defined path, first time (with texts)", t_defined, None, None))
 
     # Lineage: ancestors over buildsOn in networkx against SPARQL property paths.
     builds = nx.DiGraph((u, v) for u, v, d in graph.deps.edges(data=True)
-                        if d["edge"].via == paths.BUILDS_ON)
+                        if d["edge"].via == BUILDS_ON)
     binding = {"m": URIRef(late)}
     nx_set = nx.descendants(builds, late)
     sparql_set = {str(r["a"]) for r in store.select(ANCESTORS, binding)}
@@ -117,39 +119,39 @@ def measure(name: str, store: EmbeddedStore, path_slug: str, repeat: int,
     t_sparql = timed(lambda: store.select(ANCESTORS, binding), repeat)
     rows.append((name, f"buildsOn ancestors ({len(nx_set)}): networkx vs SPARQL buildsOn+",
                  t_nx, "SPARQL", t_sparql))
-    walk = paths.lineage(graph, late)
-    t_lineage = timed(lambda: paths.lineage(graph, late), repeat)
+    walk = engine.lineage(graph, late)
+    t_lineage = timed(lambda: engine.lineage(graph, late), repeat)
     rows.append((name, f"lineage, engine ({len(walk.steps)} steps)", t_lineage, None, None))
-    t_lineage_full = timed(lambda: pathing.lineage_path(store, late_slug), 1)
+    t_lineage_full = timed(lambda: service.lineage_path(store, late_slug), 1)
     rows.append((name, "lineage, whole path first time (with texts)", t_lineage_full,
                  None, None))
-    t_lineage_d = timed(lambda: paths.lineage(graph, late, depth=3), repeat)
+    t_lineage_d = timed(lambda: engine.lineage(graph, late, depth=3), repeat)
     rows.append((name, f"lineage depth 3, engine "
-                       f"({len(paths.lineage(graph, late, depth=3).steps)} steps)",
+                       f"({len(engine.lineage(graph, late, depth=3).steps)} steps)",
                  t_lineage_d, None, None))
 
-    walk = paths.following(graph, early)
-    t_next = timed(lambda: paths.following(graph, early), repeat)
+    walk = engine.following(graph, early)
+    t_next = timed(lambda: engine.following(graph, early), repeat)
     rows.append((name, f"next, engine ({len(walk.steps)} steps)", t_next, None, None))
-    t_next_full = timed(lambda: pathing.next_path(store, early_slug, limit=50), 1)
+    t_next_full = timed(lambda: service.next_path(store, early_slug, limit=50), 1)
     rows.append((name, "next, whole path limit 50 (with texts)", t_next_full, None, None))
 
     # Between: weighted Dijkstra against plain BFS over the same links.
     try:
-        walk = paths.between(graph, early, late)
-        t_between = timed(lambda: paths.between(graph, early, late), repeat)
+        walk = engine.between(graph, early, late)
+        t_between = timed(lambda: engine.between(graph, early, late), repeat)
         # The same links the first, dependency-only try of ``between`` walks: no organizations.
         plain = graph.links.subgraph(n for n, node in graph.nodes.items()
-                                     if node.kind != paths.ORGANIZATION)
+                                     if node.kind != ORGANIZATION)
         t_bfs = timed(lambda: nx.shortest_path(plain, early, late), repeat)
         hops = len(nx.shortest_path(plain, early, late)) - 1
         assert len(walk.steps) - 1 == hops, "weighted path is longer than the shortest"
         rows.append((name, f"between ({len(walk.steps)} steps): weighted vs BFS", t_between,
                      "BFS", t_bfs))
-        t_between_full = timed(lambda: pathing.between_path(store, early_slug, middle_slug), 1)
+        t_between_full = timed(lambda: service.between_path(store, early_slug, middle_slug), 1)
         rows.append((name, "between, whole path first time (with texts)", t_between_full,
                      None, None))
-    except paths.NoPath:
+    except NoPath:
         rows.append((name, "between: no path in this graph", 0.0, None, None))
 
 
@@ -176,7 +178,7 @@ def main() -> int:
 
     rows: list[tuple] = []
     shipped = EmbeddedStore.from_dirs(ROOT / "ontology", ROOT / "data")
-    defined = pathing.list_paths(shipped)
+    defined = service.list_paths(shipped)
     if defined:
         measure("shipped data", shipped, defined[0].slug, args.repeat, rows)
     if args.triples:

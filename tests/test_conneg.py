@@ -2,7 +2,8 @@
 
 import pytest
 
-from aigraph.conneg import (
+from aigraph.errors import BadRequest
+from aigraph.web.negotiation import (
     GRAPH_OFFERS,
     RESULT_OFFERS,
     Choice,
@@ -11,7 +12,6 @@ from aigraph.conneg import (
     parse_accept,
     wants_json,
 )
-from aigraph.errors import BadRequest
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
@@ -105,3 +105,59 @@ def test_choice_any():
 ])
 def test_wants_json(accept, format_name, expected):
     assert wants_json(accept, format_name) is expected
+
+
+@pytest.mark.parametrize("accept, page", [
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", True),
+    ("application/xhtml+xml", True),
+    ("*/*", False),
+    (None, False),
+    (f"text/html;q=0.5, {JSON}", False),
+    (f"text/html, {TURTLE}", False),
+])
+def test_browsers_get_the_editor_page_only_on_request(accept, page):
+    assert choose(accept, None, page=True).page is page
+    assert choose(accept, None).page is False
+    assert choose(accept, "json", page=True).page is False
+
+
+def test_page_offers_put_html_first_then_json_then_rdf():
+    from aigraph.web.negotiation import HTML, offers
+
+    assert list(offers()) == [HTML, TURTLE, JSONLD, NT, RDFXML]
+    assert list(offers(json=True))[:2] == [HTML, "application/json"]
+    assert list(offers(rdf=("ttl",))) == [HTML, TURTLE]
+
+
+@pytest.mark.parametrize("accept, json_page, expected", [
+    ("*/*", False, "text/html"),
+    (None, True, "text/html"),
+    ("application/xhtml+xml", False, "text/html"),
+    ("application/json", False, JSONLD),
+    ("application/json", True, "application/json"),
+    (f"{JSONLD}, application/json;q=0.5", True, JSONLD),
+    ("text/turtle;q=0.9, text/html;q=0.1", False, TURTLE),
+    ("image/png", False, None),
+])
+def test_pages_negotiate_from_one_table(accept, json_page, expected):
+    from aigraph.web.negotiation import offers
+
+    assert negotiate(accept, offers(json=json_page)) == expected
+
+
+@pytest.mark.parametrize("query, accept, expected", [
+    ("", None, "html"),
+    ("", "*/*", "html"),
+    ("", "image/png", "html"),
+    ("", "application/json", "json"),
+    ("", "text/plain", "text"),
+    ("?format=json", "text/html", "json"),
+])
+def test_error_pages_choose_their_format(query, accept, expected):
+    from flask import Flask
+
+    from aigraph.web.negotiation import error_format
+
+    headers = {"Accept": accept} if accept else {}
+    with Flask(__name__).test_request_context("/x" + query, headers=headers):
+        assert error_format() == expected

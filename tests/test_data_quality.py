@@ -90,7 +90,8 @@ def test_shipped_data_files_are_in_canonical_form():
 
 
 def test_every_reading_path_resolves_with_notes_and_no_warnings(full_store):
-    from aigraph.pathing import check_paths, list_paths
+    from aigraph.paths.checks import check_paths
+    from aigraph.paths.service import list_paths
 
     assert len(list_paths(full_store)) >= 8
     problems = [(p.path, p.code, p.message()) for p in check_paths(full_store)]

@@ -13,8 +13,14 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from aigraph.conneg import NotAcceptable
-from aigraph.errors import AigraphError, QueryRejected, QuerySyntaxError, QueryTimeout, StoreError
+from aigraph.errors import (
+    AigraphError,
+    NotAcceptable,
+    QueryRejected,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+)
 from aigraph.executor import Executor, sweep_stale_copies
 from aigraph.namespaces import sparql_prologue
 from aigraph.store import EmbeddedStore, serialize_capped

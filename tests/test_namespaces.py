@@ -45,3 +45,19 @@ def test_compact_uses_known_prefixes():
     assert compact(AIG.date) == "aig:date"
     assert compact("https://w3id.org/aigraph/id/gemma") == "id:gemma"
     assert compact("http://example.org/x") == "http://example.org/x"
+
+
+def test_iri_helpers_build_and_take_apart_the_published_scheme():
+    from aigraph.namespaces import between_iri, dataset_iri, entity_iri, id_local, path_iri, slug_of
+
+    assert str(entity_iri("mistral-7b")) == "https://w3id.org/aigraph/id/mistral-7b"
+    assert slug_of(entity_iri("mistral-7b")) == "mistral-7b"
+    assert str(path_iri("open-source-developer")) == (
+        "https://w3id.org/aigraph/paths/open-source-developer")
+    assert str(between_iri("a", "b")) == "https://w3id.org/aigraph/paths/between?from=a&to=b"
+    assert str(dataset_iri("https://example.org/site/")) == "https://example.org/site/dataset"
+    assert str(dataset_iri("https://example.org/site")) == "https://example.org/site/dataset"
+    # id_local keeps what slug_of refuses, for messages that show the curator's own text
+    assert id_local("https://w3id.org/aigraph/id/Bad_Slug") == "Bad_Slug"
+    assert slug_of("https://w3id.org/aigraph/id/Bad_Slug") is None
+    assert id_local("https://example.org/x") is None

@@ -4,11 +4,11 @@ import random
 
 import pytest
 
-from aigraph import paths
 from aigraph.errors import NotFound
-from aigraph.paths import Edge, Node
+from aigraph.paths import engine
+from aigraph.paths.graph import MILESTONE, MODEL, ORGANIZATION, Edge, Node, NoPath, build_graph
 
-M, X, ORG = paths.MILESTONE, paths.MODEL, paths.ORGANIZATION
+M, X, ORG = MILESTONE, MODEL, ORGANIZATION
 
 
 def ms(iri, date, rank=3):
@@ -24,7 +24,7 @@ def org(iri):
 
 
 def graph(nodes, edges):
-    return paths.build_graph(nodes, [Edge(*e) for e in edges])
+    return build_graph(nodes, [Edge(*e) for e in edges])
 
 
 def iris(steps):
@@ -65,7 +65,7 @@ def g():
 # --- ordering ------------------------------------------------------------------------------
 
 def test_order_follows_dependencies_then_dates(g):
-    steps = paths.order(g, MILESTONES)
+    steps = engine.order(g, MILESTONES)
     assert iris(steps) == ["neo-release", "bloom-release", "llama-release", "alpaca-release",
                            "mistral-release", "mixtral-release", "gemma-release"]
     assert [s.position for s in steps] == list(range(1, 8))
@@ -75,15 +75,15 @@ def test_order_follows_dependencies_then_dates(g):
 def test_dependency_wins_over_date():
     g = graph([ms("a", "2020-01-01"), ms("b", "2021-01-01"), ms("c", "2019-01-01")],
               [("a", "buildsOn", "b")])
-    assert iris(paths.order(g, ["a", "b", "c"])) == ["c", "b", "a"]
-    assert iris(paths.order(g, ["a", "b", "c"], paths.CHRONOLOGICAL)) == ["c", "a", "b"]
+    assert iris(engine.order(g, ["a", "b", "c"])) == ["c", "b", "a"]
+    assert iris(engine.order(g, ["a", "b", "c"], engine.CHRONOLOGICAL)) == ["c", "a", "b"]
 
 
 def test_ties_broken_by_date_then_importance_then_iri():
     g = graph([ms("z-low", "2020-01-01", 1), ms("y-landmark", "2020-01-01", 4),
                ms("b-high", "2020-01-01", 3), ms("a-high", "2020-01-01", 3),
                ms("early", "2019-05-05", 1)], [])
-    assert iris(paths.order(g, ["z-low", "y-landmark", "b-high", "a-high", "early"])) == \
+    assert iris(engine.order(g, ["z-low", "y-landmark", "b-high", "a-high", "early"])) == \
         ["early", "y-landmark", "a-high", "b-high", "z-low"]
 
 
@@ -93,7 +93,7 @@ def test_dependencies_through_non_members_count():
                model("ma"), model("md"), ms("d", "2010-01-01")],
               [("c", "buildsOn", "b"), ("b", "buildsOn", "a"),
                ("a", "involves", "ma"), ("d", "involves", "md"), ("md", "basedOn", "ma")])
-    steps = paths.order(g, ["a", "c", "d"])
+    steps = engine.order(g, ["a", "c", "d"])
     assert iris(steps) == ["a", "d", "c"]
     assert steps[1].depends_on == ("a",)
     assert steps[2].depends_on == ("a",)
@@ -101,18 +101,18 @@ def test_dependencies_through_non_members_count():
 
 def test_model_lineage_orders_releases(g):
     # alpaca is based on llama: its release comes after llama's even without buildsOn.
-    steps = paths.order(g, ["alpaca-release", "llama-release"], paths.DEPENDENCY)
+    steps = engine.order(g, ["alpaca-release", "llama-release"], engine.DEPENDENCY)
     assert iris(steps) == ["llama-release", "alpaca-release"]
     assert steps[1].depends_on == ("llama-release",)
 
 
 def test_unknown_members_are_left_out(g):
-    assert iris(paths.order(g, ["neo-release", "nope"])) == ["neo-release"]
+    assert iris(engine.order(g, ["neo-release", "nope"])) == ["neo-release"]
 
 
 def test_unknown_ordering_is_refused(g):
     with pytest.raises(ValueError):
-        paths.order(g, MILESTONES, "random")
+        engine.order(g, MILESTONES, "random")
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -124,35 +124,35 @@ def test_order_is_deterministic_whatever_the_input_order(g, seed):
     other = graph(nodes, edges)
     members = MILESTONES[:]
     rnd.shuffle(members)
-    assert paths.order(other, members) == paths.order(g, MILESTONES)
-    assert paths.lineage(other, "mixtral") == paths.lineage(g, "mixtral")
-    assert paths.following(other, "llama") == paths.following(g, "llama")
-    assert paths.between(other, "alpaca", "mixtral") == paths.between(g, "alpaca", "mixtral")
+    assert engine.order(other, members) == engine.order(g, MILESTONES)
+    assert engine.lineage(other, "mixtral") == engine.lineage(g, "mixtral")
+    assert engine.following(other, "llama") == engine.following(g, "llama")
+    assert engine.between(other, "alpaca", "mixtral") == engine.between(g, "alpaca", "mixtral")
 
 
 def test_cycles_are_reported_and_ordered_by_date():
     g = graph([ms("a", "2021-01-01"), ms("b", "2020-01-01"), ms("c", "2022-01-01")],
               [("a", "buildsOn", "b"), ("b", "buildsOn", "a"), ("c", "buildsOn", "a")])
-    steps = paths.order(g, ["a", "b", "c"])
+    steps = engine.order(g, ["a", "b", "c"])
     assert iris(steps) == ["b", "a", "c"]
     assert g.cycles() == [["a", "b"]]
-    assert paths.in_cycles(g, ["c"]) == []
-    assert paths.in_cycles(g, ["a"]) == [["a", "b"]]
+    assert engine.in_cycles(g, ["c"]) == []
+    assert engine.in_cycles(g, ["a"]) == [["a", "b"]]
     # Generated paths on a cycle end too.
-    assert set(iris(paths.lineage(g, "c").steps)) == {"a", "b", "c"}
+    assert set(iris(engine.lineage(g, "c").steps)) == {"a", "b", "c"}
 
 
 def test_self_loop_is_a_cycle():
     g = graph([ms("a", "2021-01-01")], [("a", "buildsOn", "a")])
-    assert iris(paths.order(g, ["a"])) == ["a"]
+    assert iris(engine.order(g, ["a"])) == ["a"]
     assert g.cycles() == [["a"]]
 
 
 def test_backward_dates_are_found():
     g = graph([ms("new", "2024-01-01"), ms("old", "2020-01-01")], [("old", "buildsOn", "new")])
-    steps = paths.order(g, ["new", "old"])
+    steps = engine.order(g, ["new", "old"])
     assert iris(steps) == ["new", "old"]
-    assert paths.backward_dates(g, steps) == [("old", "new")]
+    assert engine.backward_dates(g, steps) == [("old", "new")]
 
 
 def test_release_is_the_earliest_milestone_then_the_named_one():
@@ -162,7 +162,7 @@ def test_release_is_the_earliest_milestone_then_the_named_one():
                ("a-n", "involves", "n"), ("n-release", "involves", "n")])
     assert g.release == {"m": "m-preview", "n": "n-release"}
     # The later release builds on the announcement, not the other way round.
-    assert iris(paths.lineage(g, "m-release").steps) == ["m-preview", "m-release"]
+    assert iris(engine.lineage(g, "m-release").steps) == ["m-preview", "m-release"]
 
 
 def test_a_family_released_with_its_derivative_makes_no_cycle():
@@ -173,13 +173,13 @@ def test_a_family_released_with_its_derivative_makes_no_cycle():
                ("chat", "basedOn", "base"), ("base", "basedOn", "old"),
                ("old-release", "involves", "old")])
     assert g.cycles() == []
-    assert iris(paths.lineage(g, "chat").steps) == ["old-release", "base-release", "chat"]
+    assert iris(engine.lineage(g, "chat").steps) == ["old-release", "base-release", "chat"]
 
 
 # --- lineage and next ----------------------------------------------------------------------
 
 def test_lineage_of_a_model_runs_through_releases(g):
-    walk = paths.lineage(g, "mixtral")
+    walk = engine.lineage(g, "mixtral")
     assert iris(walk.steps) == ["llama-release", "mistral-release", "mixtral-release", "mixtral"]
     reasons = [(s.reason.subject, s.reason.via, s.reason.object, s.reason.step)
                for s in walk.steps[:-1]]
@@ -193,20 +193,20 @@ def test_lineage_of_a_model_runs_through_releases(g):
 
 
 def test_lineage_of_a_milestone_and_of_a_root(g):
-    assert iris(paths.lineage(g, "bloom-release").steps) == ["neo-release", "bloom-release"]
-    assert iris(paths.lineage(g, "neo-release").steps) == ["neo-release"]
-    assert iris(paths.lineage(g, "meta").steps) == ["meta"]
+    assert iris(engine.lineage(g, "bloom-release").steps) == ["neo-release", "bloom-release"]
+    assert iris(engine.lineage(g, "neo-release").steps) == ["neo-release"]
+    assert iris(engine.lineage(g, "meta").steps) == ["meta"]
 
 
 def test_lineage_limit_keeps_the_closest_steps(g):
-    walk = paths.lineage(g, "mixtral", limit=2)
+    walk = engine.lineage(g, "mixtral", limit=2)
     assert iris(walk.steps) == ["mixtral-release", "mixtral"]
     assert [s.position for s in walk.steps] == [1, 2]
     assert walk.truncated
 
 
 def test_next_of_a_model_starts_from_its_release(g):
-    walk = paths.following(g, "llama")
+    walk = engine.following(g, "llama")
     assert iris(walk.steps) == ["llama-release", "alpaca-release", "mistral-release",
                                 "mixtral-release"]
     assert walk.steps[0].reason is None
@@ -217,22 +217,22 @@ def test_next_of_a_model_starts_from_its_release(g):
 
 
 def test_next_limit(g):
-    walk = paths.following(g, "llama-release", limit=2)
+    walk = engine.following(g, "llama-release", limit=2)
     assert iris(walk.steps) == ["llama-release", "alpaca-release"]
     assert walk.truncated
 
 
 def test_generated_paths_refuse_unknown_entities(g):
     with pytest.raises(NotFound):
-        paths.lineage(g, "nope")
+        engine.lineage(g, "nope")
     with pytest.raises(NotFound):
-        paths.between(g, "neo", "nope")
+        engine.between(g, "neo", "nope")
 
 
 # --- between -------------------------------------------------------------------------------
 
 def test_between_follows_edges_in_either_direction(g):
-    walk = paths.between(g, "alpaca", "mixtral")
+    walk = engine.between(g, "alpaca", "mixtral")
     assert iris(walk.steps) == ["alpaca", "llama", "llama-release", "mistral-release",
                                 "mistral", "mixtral"]
     assert walk.steps[0].reason is None
@@ -247,7 +247,7 @@ def test_between_prefers_important_milestones():
              ms("a-low", "2021-01-01", 1), ms("b-landmark", "2021-01-01", 4)]
     edges = [("a-low", "buildsOn", "start"), ("end", "buildsOn", "a-low"),
              ("b-landmark", "buildsOn", "start"), ("end", "buildsOn", "b-landmark")]
-    assert iris(paths.between(graph(nodes, edges), "start", "end").steps) == \
+    assert iris(engine.between(graph(nodes, edges), "start", "end").steps) == \
         ["start", "b-landmark", "end"]
 
 
@@ -256,45 +256,45 @@ def test_between_prefers_fewer_steps_over_importance():
              ms("l1", "2021-01-01", 4), ms("l2", "2022-01-01", 4)]
     edges = [("low", "buildsOn", "s"), ("e", "buildsOn", "low"),
              ("l1", "buildsOn", "s"), ("l2", "buildsOn", "l1"), ("e", "buildsOn", "l2")]
-    assert iris(paths.between(graph(nodes, edges), "s", "e").steps) == ["s", "low", "e"]
+    assert iris(engine.between(graph(nodes, edges), "s", "e").steps) == ["s", "low", "e"]
 
 
 def test_between_uses_organizations_only_when_nothing_else_links(g):
-    walk = paths.between(g, "mistral", "mixtral")
+    walk = engine.between(g, "mistral", "mixtral")
     assert "mistral-ai" not in iris(walk.steps)
-    with pytest.raises(paths.NoPath):
-        paths.between(g, "llama", "gemma")
-    weak = paths.between(graph(NODES, EDGES + [("gemma-release", "involves", "meta")]),
+    with pytest.raises(NoPath):
+        engine.between(g, "llama", "gemma")
+    weak = engine.between(graph(NODES, EDGES + [("gemma-release", "involves", "meta")]),
                          "llama", "gemma")
     assert weak.through_organizations
     assert iris(weak.steps) == ["llama", "meta", "gemma-release", "gemma"]
 
 
 def test_between_with_no_path_says_so(g):
-    with pytest.raises(paths.NoPath, match="no path links neo and gemma") as caught:
-        paths.between(g, "neo", "gemma")
+    with pytest.raises(NoPath, match="no path links neo and gemma") as caught:
+        engine.between(g, "neo", "gemma")
     assert isinstance(caught.value, NotFound)
     assert caught.value.status == 404
 
 
 def test_between_an_entity_and_itself(g):
-    assert iris(paths.between(g, "neo", "neo").steps) == ["neo"]
+    assert iris(engine.between(g, "neo", "neo").steps) == ["neo"]
 
 
 def test_depth_bounds_lineage_and_next(g):
-    assert iris(paths.lineage(g, "mixtral", depth=0).steps) == ["mixtral-release", "mixtral"]
-    assert iris(paths.lineage(g, "mixtral", depth=1).steps) == \
+    assert iris(engine.lineage(g, "mixtral", depth=0).steps) == ["mixtral-release", "mixtral"]
+    assert iris(engine.lineage(g, "mixtral", depth=1).steps) == \
         ["mistral-release", "mixtral-release", "mixtral"]
-    assert iris(paths.following(g, "llama", depth=1).steps) == \
+    assert iris(engine.following(g, "llama", depth=1).steps) == \
         ["llama-release", "alpaca-release", "mistral-release"]
     with pytest.raises(ValueError):
-        paths.lineage(g, "mixtral", depth=-1)
+        engine.lineage(g, "mixtral", depth=-1)
 
 
 def test_reason_prefers_the_shortest_link():
     # d depends on a directly and through b; b depends on a: a's reason is its direct link.
     g = graph([ms("a", "2020-01-01"), ms("b", "2021-01-01"), ms("d", "2022-01-01")],
               [("b", "buildsOn", "a"), ("d", "buildsOn", "b"), ("d", "buildsOn", "a")])
-    steps = paths.lineage(g, "d").steps
+    steps = engine.lineage(g, "d").steps
     assert iris(steps) == ["a", "b", "d"]
     assert (steps[0].reason.subject, steps[0].reason.step) == ("b", "b")

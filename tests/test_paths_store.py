@@ -5,9 +5,10 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from aigraph import pathing, paths
 from aigraph.errors import BadRequest, NotFound
 from aigraph.namespaces import entity_iri, sparql_prologue
+from aigraph.paths import checks, render, service, source
+from aigraph.paths.graph import NoPath
 from aigraph.store import EmbeddedStore
 
 SEED = ["gpt-neo-release", "bloom-release", "llama-release", "mistral-7b-release",
@@ -52,7 +53,7 @@ def store_with(data_dir, settings, name, text):
 # --- the seed path -------------------------------------------------------------------------
 
 def test_seed_path_comes_out_of_its_rule_in_order(store):
-    path = pathing.reading_path(store, "open-source-developer")
+    path = service.reading_path(store, "open-source-developer")
     assert slugs(path) == SEED
     assert [s.position for s in path.steps] == list(range(1, 8))
     assert path.kind == "defined"
@@ -60,7 +61,7 @@ def test_seed_path_comes_out_of_its_rule_in_order(store):
 
 
 def test_seed_path_importance_category_and_notes(store):
-    path = pathing.reading_path(store, "open-source-developer")
+    path = service.reading_path(store, "open-source-developer")
     for step in path.steps:
         expected = "landmark" if step.slug in LANDMARKS else "high"
         assert step.importance.id == expected
@@ -72,8 +73,8 @@ def test_seed_path_importance_category_and_notes(store):
 
 
 def test_seed_path_in_italian(store):
-    en = pathing.reading_path(store, "open-source-developer", "en")
-    it = pathing.reading_path(store, "open-source-developer", "it")
+    en = service.reading_path(store, "open-source-developer", "en")
+    it = service.reading_path(store, "open-source-developer", "it")
     assert slugs(it) == SEED
     assert it.lang == "it" and it.title != en.title
     assert it.steps[0].title == "Esce GPT-Neo"
@@ -85,20 +86,20 @@ def test_seed_path_in_italian(store):
 
 def test_unknown_language_is_refused(store):
     with pytest.raises(BadRequest):
-        pathing.reading_path(store, "open-source-developer", "fr")
+        service.reading_path(store, "open-source-developer", "fr")
 
 
 def test_unknown_path_suggests_close_names(store):
     with pytest.raises(NotFound, match="did you mean open-source-developer"):
-        pathing.reading_path(store, "open-source-develope")
+        service.reading_path(store, "open-source-develope")
     with pytest.raises(NotFound, match="--lineage llama"):
-        pathing.reading_path(store, "llama")
+        service.reading_path(store, "llama")
     with pytest.raises(NotFound):
-        pathing.reading_path(store, "Not A Slug")
+        service.reading_path(store, "Not A Slug")
 
 
 def test_list_paths(store):
-    listed = pathing.list_paths(store, "it")
+    listed = service.list_paths(store, "it")
     assert [p.slug for p in listed] == ["open-source-developer"]
     assert listed[0].title.startswith("Pesi aperti")
 
@@ -106,7 +107,7 @@ def test_list_paths(store):
 # --- generated paths -----------------------------------------------------------------------
 
 def test_lineage_of_deepseek_r1(store):
-    path = pathing.lineage_path(store, "deepseek-r1")
+    path = service.lineage_path(store, "deepseek-r1")
     assert slugs(path) == ["llama-release", "mistral-7b-release", "mixtral-8x7b-release",
                            "deepseek-v3-release", "deepseek-r1-release", "deepseek-r1"]
     assert path.title == "What led to DeepSeek-R1"
@@ -119,7 +120,7 @@ def test_lineage_of_deepseek_r1(store):
 
 
 def test_lineage_in_italian_and_limited(store):
-    path = pathing.lineage_path(store, "deepseek-r1", "it", limit=2)
+    path = service.lineage_path(store, "deepseek-r1", "it", limit=2)
     assert slugs(path) == ["deepseek-r1-release", "deepseek-r1"]
     assert path.title == "Che cosa ha portato a DeepSeek-R1"
     assert path.truncated and "2 tappe su 6" in path.message
@@ -127,7 +128,7 @@ def test_lineage_in_italian_and_limited(store):
 
 
 def test_next_of_llama(store):
-    path = pathing.next_path(store, "llama")
+    path = service.next_path(store, "llama")
     assert slugs(path) == ["llama-release", "mistral-7b-release", "mixtral-8x7b-release",
                            "deepseek-v3-release", "deepseek-r1-release"]
     assert path.steps[0].reason == "The starting point."
@@ -135,7 +136,7 @@ def test_next_of_llama(store):
 
 
 def test_between(store):
-    path = pathing.between_path(store, "llama", "deepseek-r1")
+    path = service.between_path(store, "llama", "deepseek-r1")
     assert slugs(path) == ["llama", "llama-release", "mistral-7b-release",
                            "mixtral-8x7b-release", "deepseek-v3-release",
                            "deepseek-r1-release", "deepseek-r1"]
@@ -145,17 +146,17 @@ def test_between(store):
 
 
 def test_between_with_no_path_says_so_in_each_language(store):
-    with pytest.raises(paths.NoPath, match="No path links GPT-Neo and Gemma"):
-        pathing.between_path(store, "gpt-neo", "gemma")
+    with pytest.raises(NoPath, match="No path links GPT-Neo and Gemma"):
+        service.between_path(store, "gpt-neo", "gemma")
     with pytest.raises(NotFound, match="Nessun percorso collega GPT-Neo e Gemma"):
-        pathing.between_path(store, "gpt-neo", "gemma", "it")
+        service.between_path(store, "gpt-neo", "gemma", "it")
 
 
 def test_between_through_organizations_says_so(store):
     # Mistral 7B and Mixtral are linked by milestones; Mistral AI is not needed.
-    assert "mistral-ai" not in slugs(pathing.between_path(store, "mistral-7b", "mixtral-8x7b"))
+    assert "mistral-ai" not in slugs(service.between_path(store, "mistral-7b", "mixtral-8x7b"))
     # An organization asked about is an end, not a detour: no message.
-    path = pathing.between_path(store, "deepseek", "mixtral-8x7b")
+    path = service.between_path(store, "deepseek", "mixtral-8x7b")
     assert slugs(path)[:2] == ["deepseek", "deepseek-v3-release"]
     assert path.message is None
     assert path.steps[0].date is None
@@ -165,24 +166,24 @@ def test_between_through_organizations_says_so_when_it_must(data_dir, settings):
     # Gemma's release also involves Meta: only that organization joins Gemma to LLaMA.
     extra = PREFIXES + "id:gemma-release aig:involves id:meta .\n"
     store = store_with(data_dir, settings, "extra.ttl", extra)
-    path = pathing.between_path(store, "llama", "gemma")
+    path = service.between_path(store, "llama", "gemma")
     assert slugs(path) == ["llama", "meta", "gemma-release", "gemma"]
     assert "organizations" in path.message
     assert path.steps[1].reason == "LLaMA was developed by Meta"
-    assert "organizzazioni" in pathing.between_path(store, "llama", "gemma", "it").message
+    assert "organizzazioni" in service.between_path(store, "llama", "gemma", "it").message
 
 
 def test_unknown_entity_suggests_close_slugs(store):
     with pytest.raises(NotFound, match="did you mean deepseek-r1"):
-        pathing.lineage_path(store, "deepseek-r2")
+        service.lineage_path(store, "deepseek-r2")
     with pytest.raises(NotFound):
-        pathing.between_path(store, "gpt-neo", "BAD SLUG")
+        service.between_path(store, "gpt-neo", "BAD SLUG")
 
 
 # --- outputs -------------------------------------------------------------------------------
 
 def test_json_follows_the_contract(store):
-    data = pathing.to_json(pathing.reading_path(store, "open-source-developer"))
+    data = render.to_json(service.reading_path(store, "open-source-developer"))
     data = json.loads(json.dumps(data))
     assert {"slug", "title", "steps"} <= set(data)
     assert data["slug"] == "open-source-developer"
@@ -197,7 +198,7 @@ def test_json_follows_the_contract(store):
 
 
 def test_generated_json_has_reasons(store):
-    data = pathing.to_json(pathing.lineage_path(store, "deepseek-r1"))
+    data = render.to_json(service.lineage_path(store, "deepseek-r1"))
     assert data["kind"] == "lineage"
     assert data["steps"][0]["via"] == "aig:buildsOn"
     assert data["steps"][0]["linked_to"] == "mistral-7b-release"
@@ -210,8 +211,8 @@ def _sparql(graph, query):
 
 
 def test_rdf_item_list_is_queryable(store):
-    path = pathing.reading_path(store, "open-source-developer")
-    rows = _sparql(pathing.to_rdf(path), """
+    path = service.reading_path(store, "open-source-developer")
+    rows = _sparql(render.to_rdf(path), """
         SELECT ?position ?item ?about WHERE {
           ?list a schema:ItemList ; schema:about ?about ; schema:itemListElement ?entry .
           ?entry a schema:ListItem ; schema:position ?position ; schema:item ?item .
@@ -222,8 +223,8 @@ def test_rdf_item_list_is_queryable(store):
 
 
 def test_rdf_of_a_generated_path_carries_reason_and_via(store):
-    path = pathing.lineage_path(store, "deepseek-r1", "it")
-    rows = _sparql(pathing.to_rdf(path), """
+    path = service.lineage_path(store, "deepseek-r1", "it")
+    rows = _sparql(render.to_rdf(path), """
         SELECT ?position ?via ?reason WHERE {
           ?list schema:itemListElement ?entry .
           ?entry schema:position ?position ; aig:via ?via ; aig:reason ?reason .
@@ -231,28 +232,28 @@ def test_rdf_of_a_generated_path_carries_reason_and_via(store):
     assert rows[0]["via"].value.endswith("#buildsOn")
     assert rows[0]["reason"].language == "it"
     assert len(rows) == 5  # the last step, the entity asked about, has no edge
-    turtle = pathing.format_ttl(path)
+    turtle = render.format_ttl(path)
     assert "schema:ItemList" in turtle
 
 
 def test_text_output(store):
-    text = pathing.format_text(pathing.reading_path(store, "open-source-developer"))
+    text = render.format_text(service.reading_path(store, "open-source-developer"))
     positions = [text.index(f"\n {i}. ") for i in range(1, 8)]
     assert positions == sorted(positions)
     assert "Why it matters to you:" in text
     assert "Landmark · Language Models, Open Source Models" in text
-    text = pathing.format_text(pathing.reading_path(store, "open-source-developer", "it"))
+    text = render.format_text(service.reading_path(store, "open-source-developer", "it"))
     assert "Perché ti riguarda:" in text and "Storica" in text
 
 
 # --- cache ---------------------------------------------------------------------------------
 
 def test_graph_is_built_once_per_store_and_version(store, settings):
-    first = pathing.path_graph(store)
-    assert pathing.path_graph(store) is first
+    first = source.path_graph(store)
+    assert source.path_graph(store) is first
     other = EmbeddedStore.from_dirs(settings.ontology_dir, settings.data_dir)
     assert other.version == store.version
-    assert pathing.path_graph(other) is not first
+    assert source.path_graph(other) is not first
 
 
 class _Changing(EmbeddedStore):
@@ -268,27 +269,27 @@ class _Changing(EmbeddedStore):
 def test_graph_is_rebuilt_when_the_version_changes(settings):
     files = EmbeddedStore.from_dirs(settings.ontology_dir, settings.data_dir).files
     store = _Changing.from_files(files)
-    first = pathing.path_graph(store)
-    assert pathing.path_graph(store) is first
+    first = source.path_graph(store)
+    assert source.path_graph(store) is first
     store.bump = 1
-    assert pathing.path_graph(store) is not first
+    assert source.path_graph(store) is not first
 
 
 # --- new data finds its place --------------------------------------------------------------
 
 def test_new_matching_milestone_takes_its_place_in_every_path(data_dir, settings):
     store = store_with(data_dir, settings, "extra.ttl", LLAMA_2)
-    seed = pathing.reading_path(store, "open-source-developer")
+    seed = service.reading_path(store, "open-source-developer")
     assert slugs(seed) == SEED[:3] + ["llama-2-release"] + SEED[3:]
     assert seed.steps[3].note is None and seed.steps[3].depends_on == ("llama-release",)
-    assert slugs(pathing.next_path(store, "llama"))[:2] == ["llama-release", "llama-2-release"]
-    lineage = pathing.lineage_path(store, "llama-2")
+    assert slugs(service.next_path(store, "llama"))[:2] == ["llama-release", "llama-2-release"]
+    lineage = service.lineage_path(store, "llama-2")
     assert slugs(lineage) == ["llama-release", "llama-2-release", "llama-2"]
     assert lineage.steps[0].reason == "Llama 2 is based on LLaMA"
-    assert slugs(pathing.between_path(store, "llama-2-release", "mistral-7b-release")) == \
+    assert slugs(service.between_path(store, "llama-2-release", "mistral-7b-release")) == \
         ["llama-2-release", "llama-2", "llama", "llama-release", "mistral-7b-release"]
     # The checks notice the step has no note yet.
-    problems = pathing.check_paths(store)
+    problems = checks.check_paths(store)
     assert [(p.code, p.focus) for p in problems] == [("note-missing", ("llama-2-release",))]
     assert "English and Italian" in problems[0].message("en")
     assert "inglese e italiano" in problems[0].message("it")
@@ -297,7 +298,7 @@ def test_new_matching_milestone_takes_its_place_in_every_path(data_dir, settings
 def test_a_lower_importance_milestone_stays_out(data_dir, settings):
     store = store_with(data_dir, settings, "extra.ttl",
                        LLAMA_2.replace("aig:importance aig:High", "aig:importance aig:Medium"))
-    assert slugs(pathing.reading_path(store, "open-source-developer")) == SEED
+    assert slugs(service.reading_path(store, "open-source-developer")) == SEED
 
 
 # --- the rule language ---------------------------------------------------------------------
@@ -341,11 +342,11 @@ def rule_store(data_dir, settings):
     ("no-rule-path", []),
 ])
 def test_membership_conditions(rule_store, slug, expected):
-    assert slugs(pathing.reading_path(rule_store, slug)) == expected
+    assert slugs(service.reading_path(rule_store, slug)) == expected
 
 
 def test_checks_report_problems(rule_store):
-    problems = pathing.check_paths(rule_store, ["empty-path", "window-path"])
+    problems = checks.check_paths(rule_store, ["empty-path", "window-path"])
     codes = {(p.path, p.code) for p in problems}
     assert ("empty-path", "empty") in codes
     assert ("window-path", "note-missing") in codes
@@ -353,7 +354,7 @@ def test_checks_report_problems(rule_store):
 
 
 def test_checks_pass_on_the_fixture(store):
-    assert pathing.check_paths(store) == []
+    assert checks.check_paths(store) == []
 
 
 def test_checks_find_dates_going_backwards(data_dir, settings):
@@ -361,9 +362,9 @@ def test_checks_find_dates_going_backwards(data_dir, settings):
         "aig:involves id:llama-2 , id:meta .",
         "aig:involves id:llama-2 , id:meta ; aig:buildsOn id:mistral-7b-release .")
     store = store_with(data_dir, settings, "extra.ttl", backwards)
-    order = slugs(pathing.reading_path(store, "open-source-developer"))
+    order = slugs(service.reading_path(store, "open-source-developer"))
     assert order.index("llama-2-release") > order.index("mistral-7b-release")
-    codes = [p.code for p in pathing.check_paths(store)]
+    codes = [p.code for p in checks.check_paths(store)]
     assert "date-backwards" in codes
 
 
@@ -373,17 +374,17 @@ id:open-source-developer aig:stepNote [ a aig:PathNote ; aig:milestone id:deepse
     aig:note "Not selected."@en , "Non selezionata."@it ] .
 """
     store = store_with(data_dir, settings, "extra.ttl", extra)
-    problems = pathing.check_paths(store)
+    problems = checks.check_paths(store)
     assert [(p.code, p.severity) for p in problems] == [("note-unused", "warning")]
 
 
 def test_depth_keeps_what_is_near(store):
-    path = pathing.lineage_path(store, "deepseek-r1", depth=1)
+    path = service.lineage_path(store, "deepseek-r1", depth=1)
     assert slugs(path) == ["deepseek-v3-release", "deepseek-r1-release", "deepseek-r1"]
     with pytest.raises(BadRequest):
-        pathing.lineage_path(store, "deepseek-r1", depth=-1)
+        service.lineage_path(store, "deepseek-r1", depth=-1)
     with pytest.raises(BadRequest):
-        pathing.next_path(store, "llama", limit=0)
+        service.next_path(store, "llama", limit=0)
 
 
 @pytest.mark.parametrize("name, params", [
@@ -414,9 +415,9 @@ id:gemma-release aig:buildsOn id:mixtral-8x7b-release .
 id:mixtral-8x7b-release aig:buildsOn id:gemma-release .
 """
     store = store_with(data_dir, settings, "extra.ttl", extra)
-    order = slugs(pathing.reading_path(store, "open-source-developer"))
+    order = slugs(service.reading_path(store, "open-source-developer"))
     # The cycle does not stop the path: its two steps are ordered by date.
     assert order.index("mixtral-8x7b-release") < order.index("gemma-release")
-    found = {(p.code, p.severity): p for p in pathing.check_paths(store)}
+    found = {(p.code, p.severity): p for p in checks.check_paths(store)}
     assert found[("cycle", "warning")].focus == ("gemma-release", "mixtral-8x7b-release")
     assert found[("unknown-member", "warning")].focus == ("meta",)

@@ -7,8 +7,9 @@ import rdflib
 from rdflib import Literal, URIRef
 
 from aigraph.errors import QuerySyntaxError, StoreError
+from aigraph.formats import GRAPH, RESULTS, media_types
 from aigraph.namespaces import AIG, entity_iri, sparql_prologue
-from aigraph.store import GRAPH_FORMATS, RESULT_FORMATS, EmbeddedStore, bind_values
+from aigraph.store import EmbeddedStore, bind_values
 
 P = sparql_prologue()
 
@@ -62,7 +63,7 @@ def test_broken_turtle_reports_file_and_line(tmp_path):
         EmbeddedStore.from_files([bad])
 
 
-@pytest.mark.parametrize("media_type", sorted(RESULT_FORMATS))
+@pytest.mark.parametrize("media_type", sorted(media_types(RESULTS)))
 def test_serialize_select_in_every_results_format(store, media_type):
     body = store.serialize_query(P + "SELECT ?m WHERE { ?m a aig:Model }", media_type)
     assert b"mistral-7b" in body
@@ -70,7 +71,7 @@ def test_serialize_select_in_every_results_format(store, media_type):
         assert len(json.loads(body)["results"]["bindings"]) == 8
 
 
-@pytest.mark.parametrize("media_type", sorted(GRAPH_FORMATS))
+@pytest.mark.parametrize("media_type", sorted(media_types(GRAPH)))
 def test_export_in_every_graph_format_round_trips(store, media_type):
     body = store.export(media_type)
     fmt = {"text/turtle": "turtle", "application/n-triples": "nt",

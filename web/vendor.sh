@@ -46,7 +46,7 @@ vendor() {
   LISTED+=("$package@$version $dest/ $integrity")
 }
 
-# CodeMirror 5: the editor, its SPARQL mode and the completion pop-up (used by js/editor.js).
+# CodeMirror 5: the editor, its SPARQL mode and the completion pop-up (used by js/editor/).
 vendor codemirror 5.65.21 \
   "sha512-6teYk0bA0nR3QP0ihGMoxuKzpl5W80FpnHpBJpgy66NK3cZv5b/d/HY8PnRvfSsCG1MTfr92u2WUl+wT0E40mQ==" \
   codemirror \

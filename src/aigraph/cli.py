@@ -1,4 +1,9 @@
-"""The ``aigraph`` command line: serve, validate, query, path, export and stats."""
+"""The ``aigraph`` command line: serve, validate, query, path, export and stats.
+
+Commands import the heavier parts they need (Flask, pySHACL, the paths) when they run, so that a
+quick ``aigraph query`` loads none of them. Messages come from the Babel catalog in the language
+of ``--lang``, or of the ``default_language`` setting for commands without it.
+"""
 
 from __future__ import annotations
 
@@ -13,25 +18,24 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from aigraph import queries
+from aigraph import formats, queries
 from aigraph.errors import AigraphError
 from aigraph.guard import check_query
+from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.namespaces import compact
 from aigraph.settings import Settings
 from aigraph.store import Rows, Store, data_files, open_store
 
-QUERY_FORMATS = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-}
-EXPORT_FORMATS = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+#: ``--format`` choices of ``query`` and ``export`` (in the order ``--help`` has always shown),
+#: with their media types from the format registry.
+QUERY_FORMATS = {name: formats.get(name).media_type for name in ("json", "csv", "tsv", "xml")}
+EXPORT_FORMATS = {name: formats.get(name).media_type for name in ("ttl", "nt", "jsonld", "rdf")}
+
+
+def _lang(args, settings: Settings) -> str:
+    """The language of a command's messages: its ``--lang``, else the default language."""
+    lang = getattr(args, "lang", None) or settings.default_language
+    return lang if lang in LANGUAGES else DEFAULT
 
 
 def _store(settings: Settings, spec: str | None) -> Store:
@@ -88,8 +92,9 @@ def cmd_serve(args, settings: Settings) -> int:
     executor = app.extensions["aigraph_executor"]
     executor.start()
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"aigraph serving on http://{args.host}:{args.port}/ "
-          f"({app.extensions['aigraph'].store.kind} store)", file=sys.stderr)
+    url = f"http://{args.host}:{args.port}/"
+    print(translate(_lang(args, settings), "aigraph serving on %(url)s (%(kind)s store)",
+                    url=url, kind=app.extensions["aigraph"].store.kind), file=sys.stderr)
     try:
         app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     finally:
@@ -99,7 +104,7 @@ def cmd_serve(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    from aigraph.pathing import check_paths
+    from aigraph.paths.checks import check_paths
     from aigraph.store import EmbeddedStore
     from aigraph.validate import ParseError, load_graph, load_shapes, validate
 
@@ -110,10 +115,10 @@ def cmd_validate(args, settings: Settings) -> int:
     try:
         graph = load_graph(files)
     except ParseError as error:
-        print(f"parse error: {error}", file=sys.stderr)
+        print(translate(args.lang, "parse error: %(error)s", error=error), file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"cannot read: {error}", file=sys.stderr)
+        print(translate(args.lang, "cannot read: %(error)s", error=error), file=sys.stderr)
         return 2
     report = validate(graph, shapes=load_shapes(settings.ontology_dir))
     # Reading paths are rules: what they select is only known by running them on the data.
@@ -128,8 +133,7 @@ def cmd_validate(args, settings: Settings) -> int:
     else:
         print(report.format_text(lang=args.lang))
         if problems:
-            title = "Percorsi di lettura" if args.lang == "it" else "Reading paths"
-            print(f"\n{title}:")
+            print("\n" + translate(args.lang, "Reading paths:"))
             for problem in problems:
                 print(f"  [{problem.severity}] {problem.message(args.lang)}")
     return 0 if report.conforms and not path_errors else 1
@@ -139,21 +143,23 @@ def cmd_format(args, settings: Settings) -> int:
     from aigraph.datafile import canonical_files, write_data
     from aigraph.validate import ParseError, load_graph, load_ontology, load_shapes, validate
 
+    lang = _lang(args, settings)
     data_dir = Path(settings.data_dir)
     try:
         graph = load_graph(sorted(data_dir.glob("*.ttl")))
     except ParseError as error:
-        print(f"parse error: {error}", file=sys.stderr)
+        print(translate(lang, "parse error: %(error)s", error=error), file=sys.stderr)
         return 2
     if args.check:
         wanted = canonical_files(graph)
         present = {p.name: p.read_text(encoding="utf-8") for p in data_dir.glob("*.ttl")}
         if present == wanted:
-            print("data files are in canonical form")
+            print(translate(lang, "data files are in canonical form"))
             return 0
         changed = sorted(set(wanted) ^ set(present)
                          | {n for n in wanted if present.get(n) != wanted[n]})
-        print("not in canonical form (run `aigraph format`): " + ", ".join(changed))
+        print(translate(lang, "not in canonical form (run `aigraph format`): %(files)s",
+                        files=", ".join(changed)))
         return 1
 
     def conforming(data):
@@ -166,42 +172,44 @@ def cmd_format(args, settings: Settings) -> int:
     try:
         written = write_data(graph, data_dir, check=conforming)
     except ValueError as error:
-        print(f"nothing written: the data does not conform\n{error}", file=sys.stderr)
+        print(translate(lang, "nothing written: the data does not conform") + f"\n{error}",
+              file=sys.stderr)
         return 1
-    print("wrote " + ", ".join(p.name for p in written))
+    print(translate(lang, "wrote %(files)s", files=", ".join(p.name for p in written)))
     return 0
 
 
 def cmd_query(args, settings: Settings) -> int:
+    lang = _lang(args, settings)
     if args.file:
         text = Path(args.file).read_text(encoding="utf-8")
     elif args.query:
         text = args.query
     else:
-        print("give a query, or --file F", file=sys.stderr)
+        print(translate(lang, "give a query, or --file F"), file=sys.stderr)
         return 2
     checked = check_query(text)
     text, form = checked.text, checked.form
     store = _store(settings, args.store)
     out = sys.stdout.buffer
     if form in ("CONSTRUCT", "DESCRIBE"):
-        media = EXPORT_FORMATS.get(args.format) or {
-            "table": "text/turtle", "json": "application/ld+json"}.get(args.format)
+        # A graph shows as Turtle for "table", and "json" means JSON-LD.
+        media = EXPORT_FORMATS.get({"table": "ttl", "json": "jsonld"}.get(args.format, args.format))
         if media is None:
-            print(f"a {form} query gives a graph: use --format table, json, ttl, nt, jsonld "
-                  f"or rdf", file=sys.stderr)
+            print(translate(lang, "a %(form)s query gives a graph: use --format table, json, "
+                                  "ttl, nt, jsonld or rdf", form=form), file=sys.stderr)
             return 2
         out.write(store.serialize_query(text, media))
     elif args.format == "table":
         if form == "ASK":
-            print("yes" if store.ask(text) else "no")
+            print(translate(lang, "yes") if store.ask(text) else translate(lang, "no"))
         else:
             print(format_table(store.select(text)))
     elif args.format in QUERY_FORMATS:
         out.write(store.serialize_query(text, QUERY_FORMATS[args.format]))
     else:
-        print(f"a {form} query gives a table: use --format table, json, csv, tsv or xml",
-              file=sys.stderr)
+        print(translate(lang, "a %(form)s query gives a table: use --format table, json, csv, "
+                              "tsv or xml", form=form), file=sys.stderr)
         return 2
     out.flush()
     return 0
@@ -233,9 +241,12 @@ def cmd_stats(args, settings: Settings) -> int:
         data["triples"] = store.triple_count()
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    print(f"Triples: {store.triple_count()}")
+    print(translate(args.lang, "Triples: %(count)s", count=store.triple_count()))
+    titles = {"Entities per class": translate(args.lang, "Entities per class"),
+              "Milestones per decade": translate(args.lang, "Milestones per decade"),
+              "Milestones per category": translate(args.lang, "Milestones per category")}
     for title, rows, (key, value) in sections:
-        print(f"\n{title}")
+        print("\n" + titles[title])
         for row in rows.rows:
             label = str(row[key])
             if key == "decade":
@@ -245,37 +256,40 @@ def cmd_stats(args, settings: Settings) -> int:
 
 
 def cmd_path(args, settings: Settings) -> int:
-    from aigraph import pathing
+    from aigraph.paths import render, service
 
+    lang = args.lang
     chosen = [bool(args.slug), bool(args.lineage), bool(args.next),
               bool(args.source or args.target)]
     if sum(chosen) != 1 or bool(args.source) != bool(args.target):
-        print("give one of: a path SLUG, --lineage ID, --next ID, or --from ID --to ID",
-              file=sys.stderr)
+        print(translate(lang, "give one of: a path SLUG, --lineage ID, --next ID, or --from ID "
+                              "--to ID"), file=sys.stderr)
         return 2
     if args.limit is not None and args.limit < 1 or args.depth is not None and args.depth < 0:
-        print("--limit must be at least 1 and --depth at least 0", file=sys.stderr)
+        print(translate(lang, "--limit must be at least 1 and --depth at least 0"),
+              file=sys.stderr)
         return 2
     store = _store(settings, args.store)
     if args.slug:
-        path = pathing.reading_path(store, args.slug, args.lang)
+        path = service.reading_path(store, args.slug, args.lang)
     elif args.lineage:
-        path = pathing.lineage_path(store, args.lineage, args.lang, args.limit, args.depth)
+        path = service.lineage_path(store, args.lineage, args.lang, args.limit, args.depth)
     elif args.next:
-        path = pathing.next_path(store, args.next, args.lang, args.limit, args.depth)
+        path = service.next_path(store, args.next, args.lang, args.limit, args.depth)
     else:
-        path = pathing.between_path(store, args.source, args.target, args.lang)
+        path = service.between_path(store, args.source, args.target, args.lang)
     if args.format == "json":
-        print(json.dumps(pathing.to_json(path), indent=2, ensure_ascii=False))
+        print(json.dumps(render.to_json(path), indent=2, ensure_ascii=False))
     elif args.format == "ttl":
-        sys.stdout.write(pathing.format_ttl(path))
+        sys.stdout.write(render.format_ttl(path))
     else:
-        sys.stdout.write(pathing.format_text(path))
+        sys.stdout.write(render.format_text(path))
     return 0
 
 
 # --- parser --------------------------------------------------------------------------------
 
+# Long, but a flat table of subcommands and their options, read top to bottom.
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -287,7 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--store", default=None,
                    help="empty for the embedded store, or the URL of a SPARQL query endpoint")
-    p.add_argument("--update-url", default="", help="SPARQL Update URL of a remote store")
+    p.add_argument("--update-url", default="",
+                   help="SPARQL 1.1 Update URL of a remote store, for curation writes "
+                        "(nothing writes to a remote store yet)")
     p.add_argument("--workers", type=int, default=0,
                    help="web worker processes (default: one per core, at least 2, at most 8)")
     p.add_argument("--threads", type=int, default=4, help="threads per web worker")
@@ -299,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes")
     p.add_argument("files", nargs="*", help="Turtle files (default: the shipped data)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("format", help="rewrite data/ in the canonical, reviewable layout")
@@ -323,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="count what the graph holds")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT)
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_stats)
 
@@ -342,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=int, default=None,
                    help="for --lineage and --next, only what lies within this many "
                         "dependency links")
-    p.add_argument("--lang", choices=("en", "it"), default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT)
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_path)
@@ -360,7 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except AigraphError as error:
-        print(f"error: {error.message}", file=sys.stderr)
+        print(translate(_lang(args, settings), "error: %(message)s", message=error.message),
+              file=sys.stderr)
         return 2 if 400 <= error.status < 500 else 1
     except BrokenPipeError:
         return 0

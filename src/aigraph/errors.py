@@ -29,6 +29,12 @@ class QueryRejected(BadRequest):
     """The query parses but asks for something the service refuses (update, SERVICE, LOAD)."""
 
 
+class NotAcceptable(AigraphError):
+    """No media type we can produce is acceptable to the client."""
+
+    status = 406
+
+
 class QueryTimeout(AigraphError):
     """The query ran past the time limit and was stopped."""
 

@@ -28,15 +28,16 @@ import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from aigraph.conneg import GRAPH_OFFERS, RESULT_OFFERS, NotAcceptable
 from aigraph.errors import (
     AigraphError,
     BadRequest,
+    NotAcceptable,
     QueryRejected,
     QuerySyntaxError,
     QueryTimeout,
     StoreError,
 )
+from aigraph.formats import GRAPH, RESULTS, media_types
 from aigraph.guard import check_query
 from aigraph.settings import Settings
 from aigraph.store import EmbeddedStore, RemoteStore, Store
@@ -112,7 +113,7 @@ def _open(config: WorkerConfig) -> Store:
 
 
 def _not_acceptable(form: str, is_graph: bool) -> str:
-    offers = ", ".join(GRAPH_OFFERS if is_graph else RESULT_OFFERS)
+    offers = ", ".join(media_types(GRAPH if is_graph else RESULTS))
     kind = "a graph" if is_graph else "results"
     return (f"{form} queries return {kind}, which cannot be sent in any media type this "
             f"request accepts; available: {offers}")

@@ -1,7 +1,10 @@
-"""Own the aigraph vocabulary as a closed namespace, and the mapping between slugs and entity IRIs.
+"""Own the aigraph vocabulary as a closed namespace, and the IRI scheme: entities, paths, dataset.
 
-This is the only module that builds entity IRIs. ``AIG`` raises on a term the ontology does not
-define; ``tests/test_namespaces.py`` keeps it in sync with ``ontology/aigraph.ttl``.
+This is the only module that builds or takes apart aigraph IRIs: ``entity_iri``/``slug_of``
+(``{ID_BASE}{slug}``), ``path_iri``/``between_iri`` (``{PATHS_BASE}...``), ``dataset_iri`` and
+``id_local``. Everything under ``SITE_BASE`` is fixed by the contract whatever the site's own
+address is. ``AIG`` raises on a term the ontology does not define; ``tests/test_namespaces.py``
+keeps it in sync with ``ontology/aigraph.ttl``.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ import re
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
-ONTOLOGY_IRI = "https://w3id.org/aigraph/ontology"
+#: The persistent base every aigraph IRI starts with.
+SITE_BASE = "https://w3id.org/aigraph/"
+ONTOLOGY_IRI = SITE_BASE + "ontology"
 VOCAB = ONTOLOGY_IRI + "#"
-ID_BASE = "https://w3id.org/aigraph/id/"
+ID_BASE = SITE_BASE + "id/"
+#: Where materialised path lists live; they describe a computation, not an entity.
+PATHS_BASE = SITE_BASE + "paths/"
 CATEGORIES_SCHEME = ID_BASE + "categories"
 
 #: Lowercase ASCII words (letters and digits) joined by single hyphens.
@@ -134,6 +141,27 @@ def slug_of(iri: str) -> str | None:
         return None
     slug = text[len(ID_BASE):]
     return slug if is_slug(slug) else None
+
+
+def id_local(iri: str) -> str | None:
+    """Return what follows ``ID_BASE`` in ``iri``, well-formed slug or not; None elsewhere."""
+    text = str(iri)
+    return text[len(ID_BASE):] if text.startswith(ID_BASE) else None
+
+
+def path_iri(slug: str) -> URIRef:
+    """Return the IRI of the reading path ``slug`` as an RDF list (not an entity)."""
+    return URIRef(PATHS_BASE + slug)
+
+
+def between_iri(source: str, target: str) -> URIRef:
+    """Return the IRI of the generated path between the entities ``source`` and ``target``."""
+    return URIRef(f"{PATHS_BASE}between?from={source}&to={target}")
+
+
+def dataset_iri(base_url: str) -> URIRef:
+    """Return the IRI naming the dataset for a site published at ``base_url``."""
+    return URIRef(base_url.rstrip("/") + "/dataset")
 
 
 def compact(iri: str) -> str:

@@ -5,8 +5,10 @@ Each file starts with comment headers::
     # title: Models released by an organization
     # param: org  the organization's IRI
 
-Every declared parameter must be projected by a SELECT (a test checks it), so that both the
-embedded store (substitutions) and a remote one (a trailing VALUES block) bind it the same way.
+Every declared parameter must be used in the WHERE pattern and, in a SELECT, projected (a
+test checks both): the embedded store binds it by pyoxigraph's substitutions, which take only
+projected variables, and a remote store by a VALUES block placed first in the WHERE group
+(``aigraph.store.binding``), so both bind it the same way.
 """
 
 from __future__ import annotations

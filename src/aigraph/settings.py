@@ -31,7 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Where queries run: empty for the embedded store built from ontology_dir and "
             "data_dir, or the http(s) URL of a SPARQL 1.1 query endpoint."),
     Setting("update_url", "",
-            "SPARQL 1.1 Update URL of the remote store, when it differs from the query URL."),
+            "SPARQL 1.1 Update URL of a remote store, for curation writes. Nothing writes to a "
+            "remote store yet (the site and the commands only read), so it has no effect today."),
     Setting("query_time_limit", 10.0,
             "Seconds a user SPARQL query may run before it is stopped."),
     Setting("max_rows", 10000,
@@ -45,7 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_language", "en",
             "Language used when neither ?lang, the cookie nor Accept-Language chooses one (en or it)."),
     Setting("base_url", "https://w3id.org/aigraph/",
-            "Public base of the entity IRIs; entity pages answer for {base_url}id/{slug}."),
+            "Public address of the site: names the dataset ({base_url}dataset) and is the URL "
+            "its citation gives. Entity IRIs do not change with it (https://w3id.org/aigraph/id/{slug})."),
     Setting("store_path", "",
             "Folder where `aigraph serve` keeps the embedded store on disk, one subfolder per "
             "data version, reused at the next start; empty for a folder in the system temp dir."),

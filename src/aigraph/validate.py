@@ -21,7 +21,8 @@ from rdflib.collection import Collection
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from aigraph.namespaces import ID_BASE, PREFIXES, compact
+from aigraph.i18n import translate, translate_plural
+from aigraph.namespaces import PREFIXES, compact, id_local
 from aigraph.settings import Settings
 
 #: Namespace of the shapes in ``ontology/shapes.ttl``; results name their shape with it.
@@ -120,16 +121,13 @@ class Result:
 
 
 def _headline(lang: str, problems: int, entities: int) -> str:
-    if lang == "it":
-        if not problems:
-            return "Conforme: nessun problema trovato."
-        noun = "problema" if problems == 1 else "problemi"
-        return f"Non conforme: {problems} {noun} in {entities} entità."
     if not problems:
-        return "Conforms: no problems found."
-    noun = "problem" if problems == 1 else "problems"
-    where = "entity" if entities == 1 else "entities"
-    return f"Does not conform: {problems} {noun} in {entities} {where}."
+        return translate(lang, "Conforms: no problems found.")
+    return translate(lang, "Does not conform: %(problems)s in %(entities)s.",
+                     problems=translate_plural(lang, "%(num)d problem", "%(num)d problems",
+                                               problems),
+                     entities=translate_plural(lang, "%(num)d entity", "%(num)d entities",
+                                               entities))
 
 
 def _sort_key(result: Result) -> tuple:
@@ -169,7 +167,7 @@ class Report:
                 value = result.value if result.value != result.focus else None
                 where = " ".join(x for x in (result.path, _shorten(value)) if x)
                 severity = "" if result.severity == "Violation" else f"[{result.severity}] "
-                lines.append(f"  {where or '(entity)'}")
+                lines.append("  " + (where or translate(lang, "(entity)")))
                 lines.append(f"    {severity}{result.text(lang)}")
                 if result.source_shape:
                     lines.append(f"    ({result.source_shape})")
@@ -285,9 +283,10 @@ def _compact(iri: Node) -> str:
     text = str(iri)
     if text.startswith(SHAPES_NS):
         return "aigsh:" + text[len(SHAPES_NS):]
-    if text.startswith(ID_BASE):
+    local = id_local(text)
+    if local is not None:
         # Even an ill-formed slug is shown as id:..., the way curators write it.
-        return "id:" + text[len(ID_BASE):]
+        return "id:" + local
     short = compact(text)
     return short if short != text else f"<{text}>"
 

@@ -71,11 +71,11 @@ def test_browser_without_query_gets_the_editor(client):
 def test_editor_links_only_local_assets_that_exist_and_are_served(client):
     _, page = editor_page(client)
     own = [url for url in page.scripts + page.styles
-           if "/vendor/" in url or url.endswith(("editor.js", "editor.css"))]
+           if "/vendor/" in url or url.endswith(("editor/main.js", "editor.css"))]
     assert any(url.endswith("/vendor/codemirror/lib/codemirror.js") for url in own)
     assert any(url.endswith("/vendor/codemirror/mode/sparql/sparql.js") for url in own)
     assert any(url.endswith("/vendor/codemirror/addon/hint/show-hint.js") for url in own)
-    assert any(url.endswith("/js/editor.js") for url in own)
+    assert any(url.endswith("/js/editor/main.js") for url in own)
     assert any(url.endswith("/css/editor.css") for url in own)
     for url in page.scripts + page.styles:
         assert url.startswith("/static/"), f"{url} does not load from this site"
@@ -213,3 +213,27 @@ def test_gallery_data_is_embedded_safely(app):
         html = render_template("sparql/editor.html", query="</script><b>x</b>")
     assert "</script><b>" not in html
     assert "&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;</textarea>" in html
+
+
+def test_editor_modules_resolve_and_are_served_as_javascript(client):
+    """Every module main.js imports, directly or not, exists and has a JavaScript media type.
+
+    Browsers refuse a module script served with another type, so a wrong type breaks the page.
+    """
+    import re
+
+    pending, seen = ["js/editor/main.js"], set()
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get("/static/" + path)
+        assert response.status_code == 200, path
+        assert response.mimetype in ("text/javascript", "application/javascript"), (path, response.mimetype)
+        folder = path.rsplit("/", 1)[0]
+        text = response.get_data(as_text=True)
+        response.close()
+        for name in re.findall(r'^import .* from "\./([\w-]+\.js)";$', text, re.M):
+            pending.append(f"{folder}/{name}")
+    assert {"js/editor/completion.js", "js/editor/render.js", "js/editor/terms.js"} <= seen

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from aigraph.i18n import pick
 from aigraph.settings import PROJECT_ROOT
 from aigraph.web import create_app, i18n
 from tests.web.conftest import page_text
@@ -88,11 +89,11 @@ def test_json_answers_follow_the_language_too(client):
 
 
 def test_pick_falls_back_to_english_then_anything():
-    assert i18n.pick({"en": "Model", "it": "Modello"}, "it") == "Modello"
-    assert i18n.pick({"en": "Model"}, "it") == "Model"
-    assert i18n.pick({"": "plain"}, "it") == "plain"
-    assert i18n.pick({"fr": "Modèle"}, "it") == "Modèle"
-    assert i18n.pick({}, "it") == ""
+    assert pick({"en": "Model", "it": "Modello"}, "it") == "Modello"
+    assert pick({"en": "Model"}, "it") == "Model"
+    assert pick({"": "plain"}, "it") == "plain"
+    assert pick({"fr": "Modèle"}, "it") == "Modèle"
+    assert pick({}, "it") == ""
 
 
 def test_formatting_follows_the_language():
@@ -106,11 +107,16 @@ def test_formatting_follows_the_language():
 
 # --- the catalogs ------------------------------------------------------------------------------
 
+#: Babel's keywords, and aigraph.i18n's for code that is told the language (see babel.cfg).
+KEYWORDS = {**DEFAULT_KEYWORDS, "translate": (2,), "translate_plural": (2, 3)}
+
+
 def _extracted() -> set[str]:
     with open(TRANSLATIONS / "babel.cfg", encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     return {message[2] if isinstance(message[2], str) else message[2][0]
-            for message in extract_from_dir(str(PROJECT_ROOT), method_map, options_map)}
+            for message in extract_from_dir(str(PROJECT_ROOT), method_map, options_map,
+                                            keywords=KEYWORDS)}
 
 
 def _catalog(path: Path):

@@ -11,7 +11,7 @@ from flask import template_rendered
 from rdflib.term import Node
 
 from aigraph.settings import PROJECT_ROOT
-from aigraph.web.pages import script_json
+from aigraph.web.filters import script_json
 from tests.web.conftest import page_text
 
 MAIN_PAGES = [

@@ -139,3 +139,59 @@ def test_paths_only_start_from_milestones_models_and_organizations(client):
     assert response.status_code == 404
     assert "“Apache License 2.0” is a license" in page_text(response)
     assert client.get("/paths/next/no-such-thing").status_code == 404
+
+
+# --- the way from a slug to its page -------------------------------------------------------------
+
+#: The modules a path request passes through, in the order it may go: a call never goes back
+#: to an earlier layer.
+LAYERS = {"aigraph.web.paths_views": 0, "aigraph.paths.service": 1, "aigraph.paths.render": 1,
+          "aigraph.paths.source": 2, "aigraph.paths.engine": 3, "aigraph.paths.graph": 4,
+          "aigraph.paths.model": 5}
+
+
+def _trace_calls(action) -> list[tuple[str, str]]:
+    """Run ``action`` and return each (caller module, callee module) call between LAYERS."""
+    import sys
+
+    calls = []
+
+    def profile(frame, event, _arg):
+        if event != "call" or frame.f_back is None:
+            return
+        callee = frame.f_globals.get("__name__")
+        caller = frame.f_back.f_globals.get("__name__")
+        if callee in LAYERS and caller in LAYERS and callee != caller:
+            calls.append((caller, callee))
+
+    sys.setprofile(profile)
+    try:
+        action()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_a_slug_goes_one_way_from_the_view_to_the_engine(client):
+    for url in ("/paths/open-source-developer", "/paths/open-source-developer.json"):
+        client.application.extensions.pop("aigraph_pages", None)  # not from the page cache
+        calls = _trace_calls(lambda u=url: client.get(u))
+        assert calls, url
+        upward = [(a, b) for a, b in calls if LAYERS[b] < LAYERS[a]]
+        assert upward == [], url
+        from_view = [b for a, b in calls if a == "aigraph.web.paths_views"]
+        assert from_view.count("aigraph.paths.service") == 1, from_view
+        assert from_view.count("aigraph.paths.render") == (1 if url.endswith(".json") else 0)
+        assert ("aigraph.paths.service", "aigraph.paths.engine") in calls
+        assert ("aigraph.paths.service", "aigraph.paths.source") in calls
+
+
+def test_the_trace_sees_a_call_going_back():
+    # Code running as the engine that calls the service is an upward call the check catches.
+    from aigraph.paths import service
+
+    as_engine = {"__name__": "aigraph.paths.engine", "service": service}
+    exec("def back():\n    return service.reason_text('buildsOn', 'A', 'B', 'en')", as_engine)
+    calls = _trace_calls(as_engine["back"])
+    assert ("aigraph.paths.engine", "aigraph.paths.service") in calls
+    assert [(a, b) for a, b in calls if LAYERS[b] < LAYERS[a]]

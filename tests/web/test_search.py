@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aigraph.web.search import normalize
+from aigraph.catalog import normalize
 from tests.web.conftest import page_text
 
 

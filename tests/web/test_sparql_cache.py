@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aigraph.web.cache import Entry, ResultCache
+from aigraph.web.http_cache import Entry, ResultCache
 
 JSON = {"Accept": "application/sparql-results+json"}
 QUERY = "SELECT ?m WHERE { ?m a aig:Milestone } ORDER BY ?m"

@@ -1,28 +1,37 @@
-"""Build the Flask application: settings, store, blueprints and error handlers."""
+"""Build the Flask application: settings, store, blueprints and error handlers.
+
+The web package, one module per concern: ``state`` (what views share), ``i18n`` (the request's
+language), ``routing`` (slug URLs), ``negotiation`` (response formats), ``caching`` (values
+kept per data version), ``filters`` (template filters), ``errors`` (error pages), ``kinds``
+(names of entity kinds), and one blueprint per page family.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from aigraph.executor import Executor
 from aigraph.settings import PROJECT_ROOT, Settings
-from aigraph.store import Store, open_store
-
-
-@dataclass
-class AppState:
-    """What the views share: the settings in force and the store they query."""
-
-    settings: Settings
-    store: Store
-
-
-def state() -> AppState:
-    """Return the state of the running application."""
-    return current_app.extensions["aigraph"]
+from aigraph.store import open_store
+from aigraph.web import (
+    about,
+    dataset,
+    editor,
+    entities,
+    errors,
+    filters,
+    home,
+    http_cache,
+    i18n,
+    paths_views,
+    routing,
+    search,
+    sparql,
+    timeline,
+)
+from aigraph.web.state import KEY, AppState
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -45,30 +54,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         update_url=settings.update_url)
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(config)
-    app.extensions["aigraph"] = AppState(settings, store)
+    app.extensions[KEY] = AppState(settings, store)
     # User SPARQL runs in worker processes, started on the first query; close() stops them.
     memory = settings.query_memory_limit_mb
     app.extensions["aigraph_executor"] = Executor(
         settings, store, memory_limit=memory * 2**20 if memory > 0 else None)
 
-    from aigraph.web import (
-        cache,
-        dataset,
-        editor,
-        entities,
-        home,
-        i18n,
-        pages,
-        paths_views,
-        search,
-        sparql,
-        timeline,
-    )
-
     i18n.init_app(app)
-    cache.init_app(app)
-    pages.init_app(app)  # the slug converter must exist before the blueprints' routes
-    for module in (home, pages, entities, paths_views, timeline, search, dataset):
+    http_cache.init_app(app)
+    routing.init_app(app)  # the slug converter must exist before the blueprints' routes
+    filters.init_app(app)
+    errors.init_app(app)
+    for module in (home, about, entities, paths_views, timeline, search, dataset):
         app.register_blueprint(module.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)

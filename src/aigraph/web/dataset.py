@@ -18,42 +18,31 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 import aigraph
-from aigraph import queries
+from aigraph import formats, namespaces, queries
+from aigraph.catalog import CLASS_KEYS
 from aigraph.errors import NotFound
-from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri
+from aigraph.i18n import LANGUAGES, pick, translate
+from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri, slug_of
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.pages import (
-    HTML,
-    RDF_FORMATS,
-    data_version,
-    negotiate,
-    offers,
-    per_version,
-    rdf_response,
-)
-from aigraph.web.search import CLASS_KEYS, catalog, kind_names
+from aigraph.web import i18n
+from aigraph.web.caching import catalog, data_version, per_version
+from aigraph.web.kinds import kind_names
+from aigraph.web.negotiation import alternates, is_rdf, negotiate_request, offers, rdf_response
+from aigraph.web.state import state
 
 bp = Blueprint("dataset", __name__)
 
-#: Whole-graph downloads: file suffix -> (media type, name shown).
-DOWNLOADS: dict[str, tuple[str, str]] = {
-    "ttl": ("text/turtle", "Turtle"),
-    "nt": ("application/n-triples", "N-Triples"),
-    "jsonld": ("application/ld+json", "JSON-LD"),
-}
-DATASET_OFFERS = offers(*RDF_FORMATS)
-ONTOLOGY_OFFERS = {HTML: ("application/xhtml+xml",), "text/turtle": ()}
+#: Whole-graph downloads: file suffix (the format's short name) -> its format.
+DOWNLOADS: dict[str, formats.Format] = {name: formats.get(name) for name in formats.DOWNLOAD_NAMES}
+DATASET_OFFERS = offers()
+ONTOLOGY_OFFERS = offers(rdf=("ttl",))
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 #: DCAT 3's version property, which rdflib's closed DCAT namespace predates.
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 TITLE = "aigraph"
-DESCRIPTIONS = {
-    "en": "An open knowledge graph of the history of artificial intelligence: milestones, "
-          "models, organizations and licenses, validated by SHACL and queryable with SPARQL.",
-    "it": "Un grafo di conoscenza aperto sulla storia dell'intelligenza artificiale: tappe, "
-          "modelli, organizzazioni e licenze, validato con SHACL e interrogabile in SPARQL.",
-}
+#: The dataset's description, a catalog msgid: the RDF description carries it in every language.
+DESCRIPTION = ("An open knowledge graph of the history of artificial intelligence: milestones, "
+               "models, organizations and licenses, validated by SHACL and queryable with SPARQL.")
 
 
 @dataclass(frozen=True)
@@ -91,7 +80,7 @@ class DatasetPage:
 
 def export(store: Store, suffix: str) -> bytes:
     """Return the whole graph serialised as ``suffix`` (ttl, nt, jsonld), once per version."""
-    media_type = DOWNLOADS[suffix][0]
+    media_type = DOWNLOADS[suffix].media_type
     return per_version(f"export:{suffix}", lambda s: s.export(media_type))
 
 
@@ -110,7 +99,7 @@ def stats(store: Store) -> dict:
 
 def dataset_iri() -> str:
     """The IRI that names the dataset."""
-    return state().settings.base_url.rstrip("/") + "/dataset"
+    return str(namespaces.dataset_iri(state().settings.base_url))
 
 
 def version_text(modified: str) -> str:
@@ -143,9 +132,9 @@ def citation(modified: str, lang: str) -> tuple[str, str]:
 def downloads(store: Store, lang: str) -> list[Download]:
     """List the whole-graph files with their sizes."""
     found = []
-    for suffix, (media_type, name) in DOWNLOADS.items():
+    for suffix, fmt in DOWNLOADS.items():
         size = len(export(store, suffix))
-        found.append(Download(suffix, name, media_type,
+        found.append(Download(suffix, fmt.label, fmt.media_type,
                               url_for("dataset.download", suffix=suffix), size,
                               i18n.format_size(size, lang)))
     return found
@@ -159,23 +148,23 @@ def void_graph(store: Store) -> rdflib.Graph:
         graph.bind(prefix, base, replace=True)
     graph.bind("void", VOID)
     graph.bind("dcat", DCAT)
-    root = request.url_root
     dataset = URIRef(dataset_iri())
+    endpoint = URIRef(url_for("sparql.endpoint", _external=True))
     add = graph.add
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, RDF.type, DCAT.Dataset))
     add((dataset, DCTERMS.title, Literal(TITLE)))
-    for lang, text in DESCRIPTIONS.items():
-        add((dataset, DCTERMS.description, Literal(text, lang=lang)))
+    for lang in LANGUAGES:
+        add((dataset, DCTERMS.description, Literal(translate(lang, DESCRIPTION), lang=lang)))
     add((dataset, DCTERMS.license, URIRef(LICENSE)))
     add((dataset, DCAT_VERSION, Literal(version_text(numbers["modified"]))))
     add((dataset, OWL.versionInfo, Literal(version_text(numbers["modified"]))))
     if numbers["modified"]:
         add((dataset, DCTERMS.modified, Literal(numbers["modified"], datatype=XSD.date)))
-    add((dataset, DCAT.landingPage, URIRef(root + "dataset")))
+    add((dataset, DCAT.landingPage, URIRef(url_for("dataset.index", _external=True))))
     add((dataset, VOID.uriSpace, Literal(ID_BASE)))
     add((dataset, VOID.vocabulary, URIRef(VOCAB)))
-    add((dataset, VOID.sparqlEndpoint, URIRef(root + "sparql")))
+    add((dataset, VOID.sparqlEndpoint, endpoint))
     for key, predicate in (("triples", VOID.triples), ("entities", VOID.entities),
                            ("subjects", VOID.distinctSubjects),
                            ("properties", VOID.properties),
@@ -189,18 +178,18 @@ def void_graph(store: Store) -> rdflib.Graph:
         add((dataset, VOID.classPartition, part))
         add((part, VOID["class"], URIRef(cls)))
         add((part, VOID.entities, Literal(count)))
-    service = URIRef(root + "sparql")
+    service = endpoint
     add((service, RDF.type, DCAT.DataService))
     add((service, DCAT.endpointURL, service))
     add((service, DCAT.servesDataset, dataset))
-    for suffix, (media_type, _name) in DOWNLOADS.items():
-        url = URIRef(root + f"dataset/aigraph.{suffix}")
+    for suffix, fmt in DOWNLOADS.items():
+        url = URIRef(url_for("dataset.download", suffix=suffix, _external=True))
         add((dataset, VOID.dataDump, url))
         add((dataset, DCAT.distribution, url))
         add((url, RDF.type, DCAT.Distribution))
         add((url, DCAT.downloadURL, url))
         add((url, DCAT.mediaType,
-             URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
+             URIRef(f"https://www.iana.org/assignments/media-types/{fmt.media_type}")))
         size = len(export(store, suffix))
         add((url, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         add((url, DCTERMS.license, URIRef(LICENSE)))
@@ -222,17 +211,9 @@ def dataset_page(store: Store, lang: str) -> DatasetPage:
         triples=numbers["triples"], triples_text=i18n.format_number(numbers["triples"], lang),
         entities_text=i18n.format_number(numbers.get("entities", 0), lang),
         classes=classes, downloads=downloads(store, lang),
-        sparql_url=url_for("sparql.endpoint") if _has_endpoint() else "/sparql",
+        sparql_url=url_for("sparql.endpoint"),
         bibtex=bibtex, citation=plain,
-        formats=[{"name": RDF_FORMATS[m][0], "media": m,
-                  "url": url_for("dataset.index", format=RDF_FORMATS[m][0])}
-                 for m in RDF_FORMATS])
-
-
-def _has_endpoint() -> bool:
-    from flask import current_app
-
-    return "sparql.endpoint" in current_app.view_functions
+        formats=alternates("dataset.index"))
 
 
 # --- the ontology ----------------------------------------------------------------------------
@@ -281,8 +262,8 @@ def _ref(iri: str, lang: str) -> TermRef:
     label = entry.label(lang) if entry is not None else name
     if iri.startswith(VOCAB):
         href = "#" + iri[len(VOCAB):]
-    elif iri.startswith(ID_BASE):
-        href = url_for("entities.entity", slug=iri[len(ID_BASE):])
+    elif slug_of(iri) is not None:
+        href = url_for("entities.entity", slug=slug_of(iri))
     else:
         href = iri
     return TermRef(label, name, href)
@@ -308,7 +289,7 @@ def ontology_page(store: Store, lang: str) -> OntologyPage:
         terms[kind].append(OntologyTerm(
             anchor=term[len(VOCAB):], name=compact(term),
             label=entry.label(lang) if entry else compact(term), kind=kind,
-            comment=i18n.pick(comments[term], lang),
+            comment=pick(comments[term], lang),
             domains=[_ref(i, lang) for i in sorted(facts[term]["domain"])],
             ranges=[_ref(i, lang) for i in sorted(facts[term]["range"])],
             parents=[_ref(i, lang) for i in sorted(facts[term]["parent"])]))
@@ -330,7 +311,7 @@ def ontology_page(store: Store, lang: str) -> OntologyPage:
         for concept in sorted(concepts, key=lambda c: (-ranks.get(c, 0), index.label(c, lang))):
             ref = _ref(concept, lang)
             schemes[scheme].append({"label": ref.label, "name": ref.name, "href": ref.href,
-                                    "definition": i18n.pick(definitions[concept], lang)})
+                                    "definition": pick(definitions[concept], lang)})
     entry = index.get(ONTOLOGY_IRI)
     return OntologyPage(
         iri=ONTOLOGY_IRI, title=entry.label(lang) if entry else "aigraph",
@@ -355,22 +336,22 @@ def ontology_file() -> Path:
 @bp.get("/dataset")
 def index():
     """Describe the dataset (VoID and DCAT), its downloads, and how to cite it."""
-    media = negotiate(DATASET_OFFERS)
+    media = negotiate_request(DATASET_OFFERS)
     store = state().store
-    if media in RDF_FORMATS:
+    if is_rdf(media):
         return rdf_response(void_graph(store), media)
     page = dataset_page(store, i18n.current())
     return render_template("dataset/index.html", page=page), 200, {"Vary": "Accept"}
 
 
-@bp.get("/dataset/aigraph.<any(ttl, nt, jsonld):suffix>")
+@bp.get(f"/dataset/aigraph.<any({', '.join(DOWNLOADS)}):suffix>")
 def download(suffix: str):
     """Download the whole graph."""
     body = export(state().store, suffix)
-    media_type = DOWNLOADS[suffix][0]
-    response = Response(body, mimetype=media_type)
-    if media_type != "application/ld+json":
-        response.content_type = f"{media_type}; charset=utf-8"
+    fmt = DOWNLOADS[suffix]
+    response = Response(body, mimetype=fmt.media_type)
+    if fmt.name != "jsonld":
+        response.content_type = f"{fmt.media_type}; charset=utf-8"
     response.set_etag(f"{data_version()}-{suffix}")
     return response.make_conditional(request)
 
@@ -378,7 +359,7 @@ def download(suffix: str):
 @bp.get("/ontology")
 def ontology():
     """Show the vocabulary: classes and properties with labels, comments, domains and ranges."""
-    if negotiate(ONTOLOGY_OFFERS) == "text/turtle":
+    if negotiate_request(ONTOLOGY_OFFERS) == formats.get("ttl").media_type:
         return ontology_ttl()
     page = ontology_page(state().store, i18n.current())
     return render_template("dataset/ontology.html", page=page), 200, {"Vary": "Accept"}

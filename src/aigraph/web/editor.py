@@ -11,19 +11,18 @@ graph uses, and the ``id:`` entities with their labels.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from flask import Blueprint, current_app, jsonify, request
 
 from aigraph import queries
+from aigraph.i18n import LANGUAGES, pick
 from aigraph.namespaces import AIG, PREFIXES, VOCAB, compact, slug_of
 from aigraph.store import Store
-from aigraph.web import state
+from aigraph.web import i18n
+from aigraph.web.state import state
 
 bp = Blueprint("editor", __name__)
 
-#: The languages the gallery and the vocabulary are offered in; the first is the fallback.
-LANGUAGES = ("en", "it")
 #: Header lines of an example file that the editor does not show (they become the title).
 _HEADER_LINE = re.compile(r"^#\s*(title|title_[a-z]{2}|view|param):")
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -33,22 +32,12 @@ _KINDS = {_OWL + "Class": "class", _OWL + "ObjectProperty": "property",
 _CACHE_KEY = "aigraph_editor"
 
 
-def _pick(texts: Mapping[str, str], lang: str) -> str:
-    """Return the text in ``lang``, else English, else any; '' when there is none."""
-    for key in (lang, LANGUAGES[0], ""):
-        if texts.get(key):
-            return texts[key]
-    return next((text for text in texts.values() if text), "")
-
-
 def page_language() -> str:
     """Return the language of the current request: ``?lang``, else the site's choice."""
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         return asked
     if "babel" in current_app.extensions:
-        from aigraph.web import i18n
-
         return i18n.current()
     return LANGUAGES[0]
 
@@ -71,7 +60,7 @@ def example_queries(lang: str = "en") -> list[dict]:
         titles = {"en": named.title, **{key[len("title_"):]: value
                                          for key, value in named.headers.items()
                                          if key.startswith("title_")}}
-        title = _pick(titles, lang)
+        title = pick(titles, lang)
         gallery.append({
             "name": name.rsplit("/", 1)[-1],
             "title": title,
@@ -151,12 +140,12 @@ def vocabulary(store: Store, lang: str) -> dict:
     """Return the completion lists in ``lang``: prefixes, terms and entities, sorted by name."""
     built = _vocabulary_for_version(store)
     terms = [{"name": f"aig:{name}", "kind": term["kind"] or "term",
-              "label": _pick(term["labels"], lang), "comment": _pick(term["comments"], lang)}
+              "label": pick(term["labels"], lang), "comment": pick(term["comments"], lang)}
              for name, term in sorted(built["terms"].items())]
     terms += [{"name": name, "kind": "term", "label": "", "comment": ""}
               for name in built["used"]]
     entities = [{"name": f"id:{slug}", "type": entity["type"],
-                 "label": _pick(entity["labels"], lang)}
+                 "label": pick(entity["labels"], lang)}
                 for slug, entity in sorted(built["entities"].items())]
     return {"lang": lang, "prefixes": dict(PREFIXES), "terms": terms, "entities": entities}
 

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 
 from aigraph import queries
+from aigraph.catalog import CLASS_KEYS
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.entities import Link, link_to
+from aigraph.web import i18n
+from aigraph.web.caching import catalog
+from aigraph.web.entity_page import Link, link_to
+from aigraph.web.kinds import kind_names
 from aigraph.web.paths_views import PathCard, path_cards
-from aigraph.web.search import CLASS_KEYS, catalog, kind_names
+from aigraph.web.state import state
 
 bp = Blueprint("home", __name__)
 

@@ -1,7 +1,8 @@
 """Choose each request's language and show values in it.
 
 The interface speaks through Flask-Babel (catalogs in ``aigraph/translations``); data strings
-come from the graph's language tags, picked by :func:`pick`. The language is chosen, in order,
+come from the graph's language tags, picked by ``aigraph.i18n.pick``; the list of languages is
+``aigraph.i18n.LANGUAGES``. The language is chosen, in order,
 by ``?lang=``, the ``lang`` cookie (set whenever ``?lang=`` is given), ``Accept-Language`` and
 the ``default_language`` setting.
 """
@@ -9,8 +10,6 @@ the ``default_language`` setting.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -19,14 +18,11 @@ from babel.numbers import format_compact_decimal, format_decimal
 from flask import Flask, g, request
 from flask_babel import Babel, get_locale, gettext
 
-from aigraph.web import state
+from aigraph.i18n import LANGUAGE_NAMES, LANGUAGES, TRANSLATIONS
+from aigraph.web.state import state
 
-#: The languages the site speaks; the first is the last-resort fallback for data strings.
-LANGUAGES: tuple[str, ...] = ("en", "it")
-LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 
 def select_language() -> str:
@@ -50,14 +46,6 @@ def current() -> str:
         locale = get_locale()
         g.aigraph_lang = locale.language if locale is not None else LANGUAGES[0]
     return g.aigraph_lang
-
-
-def pick(texts: Mapping[str, str], lang: str) -> str:
-    """Return the text in ``lang``, else English, else untagged, else any; '' when none."""
-    for key in (lang, "en", ""):
-        if texts.get(key):
-            return texts[key]
-    return next((t for t in texts.values() if t), "")
 
 
 def switch_url(lang: str) -> str:

@@ -1,8 +1,9 @@
 """Reading-path pages: the defined paths, and lineage, next and between generated on request.
 
-Every path comes from the path engine (``aigraph.pathing``); these views only choose the
-format (HTML, JSON per the contract, or the path as an RDF list) and the language. Defined
-paths are cached per data version and language, since evaluating a rule takes a few queries.
+Every path comes from the path service (``aigraph.paths.service``) and is rendered by
+``aigraph.paths.render``; these views only choose the format (HTML, JSON per the contract, or
+the path as an RDF list) and the language. Defined paths are cached per data version and
+language, since evaluating a rule takes a few queries.
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ from dataclasses import dataclass
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
-from aigraph import pathing, paths
 from aigraph.errors import NotFound
 from aigraph.namespaces import is_slug
+from aigraph.paths import render, service
+from aigraph.paths.graph import NoPath
+from aigraph.paths.model import Path
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.pages import HTML, RDF_FORMATS, negotiate, per_version, rdf_response
+from aigraph.web import i18n
+from aigraph.web.caching import catalog, per_version
+from aigraph.web.kinds import kind_name
+from aigraph.web.negotiation import JSON, is_rdf, negotiate_request, offers, rdf_response
+from aigraph.web.search import suggest
+from aigraph.web.state import state
 
 bp = Blueprint("paths", __name__, url_prefix="/paths")
 
-JSON = "application/json"
-PATH_OFFERS: dict[str, tuple[str, ...]] = {
-    HTML: ("application/xhtml+xml",), JSON: (), **{m: () for m in RDF_FORMATS}}
+PATH_OFFERS = offers(json=True)
 
 
 @dataclass(frozen=True)
@@ -40,17 +45,17 @@ class PathCard:
 
 # --- domain ----------------------------------------------------------------------------------
 
-def defined_path(store: Store, slug: str, lang: str) -> pathing.Path:
+def defined_path(store: Store, slug: str, lang: str) -> Path:
     """Return the reading path ``slug`` in ``lang``, computed once per data version."""
     if not is_slug(slug):
         raise NotFound(gettext("There is no reading path called “%(slug)s”.", slug=slug))
     return per_version(f"path:{slug}:{lang}",
-                       lambda s: pathing.reading_path(s, slug, lang))
+                       lambda s: service.reading_path(s, slug, lang))
 
 
 def path_slugs(store: Store) -> list[str]:
     """Return the slugs of the defined reading paths, once per data version."""
-    return per_version("path-slugs", lambda s: [p.slug for p in pathing.list_paths(s, "en")])
+    return per_version("path-slugs", lambda s: [p.slug for p in service.list_paths(s, "en")])
 
 
 def path_cards(store: Store, lang: str) -> list[PathCard]:
@@ -66,19 +71,19 @@ def path_cards(store: Store, lang: str) -> list[PathCard]:
 def path_memberships(store: Store) -> dict[str, list[str]]:
     """Map each defined path's slug to its milestones' IRIs in path order (per data version)."""
     def build(s: Store) -> dict[str, list[str]]:
-        return {slug: [step.iri for step in pathing.ordered_members(s, slug)]
+        return {slug: [step.iri for step in service.ordered_members(s, slug)]
                 for slug in path_slugs(s)}
     return per_version("path-members", build)
 
 
 # --- views -----------------------------------------------------------------------------------
 
-def _respond(path: pathing.Path, template: str, json_url: str, **context):
-    media = negotiate(PATH_OFFERS)
+def _respond(path: Path, template: str, json_url: str, **context):
+    media = negotiate_request(PATH_OFFERS)
     if media == JSON:
-        response = jsonify(pathing.to_json(path))
-    elif media in RDF_FORMATS:
-        response = rdf_response(pathing.to_rdf(path), media)
+        response = jsonify(render.to_json(path))
+    elif is_rdf(media):
+        response = rdf_response(render.to_rdf(path), media)
     else:
         response = render_template(template, path=path, json_url=json_url, **context)
     headers = {"Link": f'<{json_url}>; rel="alternate"; type="application/json"',
@@ -106,13 +111,11 @@ def show(slug: str):
 @bp.get("/<slug:slug>.json")
 def show_json(slug: str):
     """Give a reading path as JSON: slug, title and the steps in path order."""
-    return jsonify(pathing.to_json(defined_path(state().store, slug, i18n.current())))
+    return jsonify(render.to_json(defined_path(state().store, slug, i18n.current())))
 
 
 def _require_node(slug: str) -> None:
     """Raise NotFound, in the page language, unless paths can start from ``slug``."""
-    from aigraph.web.search import catalog, kind_name
-
     entry = catalog().by_slug.get(slug)
     if entry is None:
         raise NotFound(gettext("There is no entity called “%(slug)s”.", slug=slug))
@@ -126,7 +129,7 @@ def _require_node(slug: str) -> None:
 def lineage(slug: str):
     """Show what led to an entity, each step with the link that brought it onto the path."""
     _require_node(slug)
-    path = pathing.lineage_path(state().store, slug, i18n.current())
+    path = service.lineage_path(state().store, slug, i18n.current())
     return _respond(path, "paths/generated.html",
                     url_for("paths.lineage", slug=slug, format="json", lang=i18n.current()))
 
@@ -135,7 +138,7 @@ def lineage(slug: str):
 def following(slug: str):
     """Show what came after an entity, each step with the link that brought it onto the path."""
     _require_node(slug)
-    path = pathing.next_path(state().store, slug, i18n.current())
+    path = service.next_path(state().store, slug, i18n.current())
     return _respond(path, "paths/generated.html",
                     url_for("paths.following", slug=slug, format="json", lang=i18n.current()))
 
@@ -149,8 +152,8 @@ def between():
         return render_template("paths/between.html", source=source, target=target,
                                path=None, message="")
     try:
-        path = pathing.between_path(state().store, source, target, i18n.current())
-    except paths.NoPath as error:
+        path = service.between_path(state().store, source, target, i18n.current())
+    except NoPath as error:
         return _no_path(source, target, error.message)
     except NotFound as error:
         return _no_path(source, target, _unknown_message(source, target, error.message))
@@ -161,8 +164,6 @@ def between():
 
 
 def _unknown_message(source: str, target: str, fallback: str) -> str:
-    from aigraph.web.search import catalog
-
     known = catalog().by_slug
     missing = [s for s in (source, target) if s not in known]
     if not missing:
@@ -172,9 +173,7 @@ def _unknown_message(source: str, target: str, fallback: str) -> str:
 
 
 def _no_path(source: str, target: str, message: str):
-    from aigraph.web.search import catalog, suggest
-
-    wants = negotiate(PATH_OFFERS)
+    wants = negotiate_request(PATH_OFFERS)
     if wants == JSON:
         return jsonify({"error": message, "status": 404, "from": source, "to": target}), 404
     return render_template("paths/between.html", source=source, target=target, path=None,

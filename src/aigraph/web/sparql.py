@@ -16,19 +16,21 @@ import rdflib
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, Namespace
 
-from aigraph.conneg import (
-    FORMAT_NAMES,
+from aigraph import formats
+from aigraph.errors import AigraphError, BadRequest, NotAcceptable, QueryRejected, StoreError
+from aigraph.executor import Executor, Outcome
+from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
+from aigraph.namespaces import ID_BASE
+from aigraph.web.negotiation import (
     GRAPH_OFFERS,
+    HTML,
     RESULT_OFFERS,
-    NotAcceptable,
+    XHTML,
     choose,
     negotiate,
     wants_json,
 )
-from aigraph.errors import AigraphError, BadRequest, QueryRejected, StoreError
-from aigraph.executor import Executor, Outcome
-from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
-from aigraph.web import state
+from aigraph.web.state import state
 
 bp = Blueprint("sparql", __name__)
 
@@ -45,31 +47,11 @@ DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 MAX_PARAMS = 100
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
-
-#: The W3C format IRI of each media type we serve (used by the service description).
-FORMAT_IRIS = {
-    "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
-    "application/sparql-results+xml": FORMATS.SPARQL_Results_XML,
-    "text/csv": FORMATS.SPARQL_Results_CSV,
-    "text/tab-separated-values": FORMATS.SPARQL_Results_TSV,
-    "text/turtle": FORMATS.Turtle,
-    "application/n-triples": FORMATS["N-Triples"],
-    "application/rdf+xml": FORMATS.RDF_XML,
-    "application/ld+json": FORMATS["JSON-LD"],
-}
 
 #: What a GET without a query may get: the service description (Turtle first, the answer to
 #: */*), or the editor for a browser that asks for HTML.
-NO_QUERY_OFFERS = {**GRAPH_OFFERS, "text/html": ("application/xhtml+xml",)}
-
-_RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-}
+NO_QUERY_OFFERS = {**GRAPH_OFFERS, HTML: (XHTML,)}
 
 
 @dataclass(frozen=True)
@@ -78,11 +60,12 @@ class EditorPage:
 
     ``endpoint``: the URL queries go to; ``query``: text to prefill; ``formats``: dicts with
     ``name`` (the ``?format=`` value) and ``media_type``; ``max_rows`` and ``time_limit``: the
-    limits in force.
+    limits in force; ``entity_base``: the IRI base of entities, which the editor links to pages.
     """
 
     endpoint: str
     query: str = ""
+    entity_base: str = ID_BASE
     formats: list[dict] = field(default_factory=list)
     max_rows: int = 0
     time_limit: float = 0.0
@@ -216,15 +199,15 @@ def service_description(endpoint: str, triples: int | None) -> rdflib.Graph:
     settings = state().settings
     graph = rdflib.Graph()
     graph.bind("sd", SD)
-    graph.bind("formats", FORMATS)
+    graph.bind("formats", "http://www.w3.org/ns/formats/")
     graph.bind("void", VOID)
     graph.bind("dcterms", DCTERMS)
     service, dataset, default = rdflib.BNode(), rdflib.BNode(), rdflib.BNode()
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, rdflib.URIRef(endpoint)))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    for iri in FORMAT_IRIS.values():
-        graph.add((service, SD.resultFormat, iri))
+    for fmt in formats.FORMATS:
+        graph.add((service, SD.resultFormat, rdflib.URIRef(fmt.iri)))
     # None of the sd: features holds here (no SERVICE, no dereferencing, no named graphs, no
     # dataset required), so none is claimed; the limits are said in words.
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
@@ -257,31 +240,20 @@ def _without_query(protocol: ProtocolRequest) -> Response | str:
         media_type = choose(None, format_name).graph
     else:
         media_type = negotiate(request.headers.get("Accept"), NO_QUERY_OFFERS)
-    if media_type == "text/html":
+    if media_type == HTML:
         return _editor()
     if media_type is None:
         raise BadRequest("missing query: give it as ?query=..., as query=... in a form body, "
                          f"or as an {DIRECT} body")
     graph = service_description(request.base_url, _triple_count())
-    body = graph.serialize(format=_RDFLIB_FORMATS[media_type], encoding="utf-8")
+    body = graph.serialize(format=formats.by_media_type(media_type).rdflib, encoding="utf-8")
     return Response(body, content_type=_content_type(media_type))
-
-
-def _wants_page() -> bool:
-    """Tell whether a GET comes from a browser that prefers a page to raw results."""
-    accept = request.headers.get("Accept")
-    if not accept:
-        return False
-    # Results come first, so a tie (such as */*) goes to the results, as clients expect.
-    offers = {**RESULT_OFFERS, **GRAPH_OFFERS, "text/html": ("application/xhtml+xml",)}
-    return negotiate(accept, offers) == "text/html"
 
 
 def _editor(query: str = "") -> str:
     settings = state().settings
-    formats = [{"name": name, "media_type": results or graph}
-               for name, (results, graph) in FORMAT_NAMES.items()]
-    page = EditorPage(endpoint=request.base_url, query=query, formats=formats,
+    names = [{"name": f.name, "media_type": f.media_type} for f in formats.FORMATS]
+    page = EditorPage(endpoint=request.base_url, query=query, formats=names,
                       max_rows=settings.max_rows, time_limit=settings.query_time_limit)
     return render_template("sparql/editor.html", **asdict(page))
 
@@ -309,10 +281,11 @@ def endpoint():
         raise QueryRejected(f"the query is longer than {max_bytes} bytes")
     if not text.strip():
         raise BadRequest("the query is empty")
-    if request.method == "GET" and not protocol.first("format") and _wants_page():
+    choice = choose(request.headers.get("Accept"), protocol.first("format"),
+                    page=request.method == "GET")
+    if choice.page:
         # A shared link opened in a browser: show the query in the editor, which runs it.
         return _editor(text)
-    choice = choose(request.headers.get("Accept"), protocol.first("format"))
     if not choice.any:
         offers = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
         raise NotAcceptable(f"none of the media types this request accepts can be produced; "

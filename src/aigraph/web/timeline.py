@@ -19,10 +19,11 @@ from rdflib import Literal
 from aigraph import queries
 from aigraph.namespaces import entity_iri, slug_of
 from aigraph.store import Store
-from aigraph.web import i18n, state
-from aigraph.web.entities import IMPORTANCE_KEYS
-from aigraph.web.pages import entity_url, per_version
-from aigraph.web.search import catalog
+from aigraph.web import i18n
+from aigraph.web.caching import catalog, per_version
+from aigraph.web.entity_page import IMPORTANCE_KEYS
+from aigraph.web.routing import entity_url
+from aigraph.web.state import state
 
 bp = Blueprint("timeline", __name__)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
-from aigraph.web import state
+from aigraph.web.state import state
 
 #: The endpoint whose answers are kept.
 SPARQL_ENDPOINT = "sparql.endpoint"

@@ -1,0 +1,24 @@
+"""The data files that make the graph, and the version string derived from their contents."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def data_files(ontology_dir: str | os.PathLike, data_dir: str | os.PathLike) -> list[Path]:
+    """List the Turtle files that make the graph: the vocabulary, then every data file."""
+    ontology = Path(ontology_dir) / "aigraph.ttl"
+    data = sorted(Path(data_dir).rglob("*.ttl"))
+    return [ontology, *data]
+
+
+def files_version(files: Iterable[Path]) -> str:
+    """Hash the names and contents of ``files`` into a short data-version string."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,35 @@
+"""Jinja filters the templates share: embedding JSON in a page, and formatting a day."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask
+from markupsafe import Markup
+
+from aigraph.web import i18n
+from aigraph.web.caching import catalog
+
+
+def script_json(value: Any) -> Markup:
+    """Serialise ``value`` with json.dumps for a ``<script>`` element, escaping what ends one."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
+def day(value: str | None, slug: str | None = None) -> str:
+    """Format an ISO date in the page language, to the precision the entity ``slug`` records."""
+    if not value:
+        return ""
+    entry = catalog().by_slug.get(slug) if slug else None
+    return i18n.format_day(value, i18n.current(), entry.precision if entry else "day")
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters."""
+    app.add_template_filter(script_json, "script_json")
+    app.add_template_filter(day, "day")
