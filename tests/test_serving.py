@@ -175,3 +175,33 @@ def test_defaults_fit_the_machine_and_share_query_workers(settings):
     assert config["worker_class"] == "gthread" and config["threads"] == 2
     # A request may last as long as a query at its limit, and then some.
     assert config["timeout"] > 10 and config["graceful_timeout"] == 7
+
+
+def test_a_web_worker_reloads_data_another_process_changed(settings, data_dir):
+    from aigraph.persist import data_files_of
+    from aigraph.serving import watch_data
+    from aigraph.store import EmbeddedStore
+    from aigraph.web import create_app
+
+    class Reloading(EmbeddedStore):
+        """The embedded store with the reload a curator's save triggers."""
+
+        def refresh(self, files):
+            fresh = EmbeddedStore.from_files(files)
+            self._store, self.files, self._version = fresh._store, fresh.files, fresh._version
+
+    files = data_files_of(settings)
+    store = Reloading.from_files(files)
+    app = create_app({"TESTING": True, "AIGRAPH": settings, "AIGRAPH_STORE": store})
+    watch_data(app, store, settings, every=0)
+    client = app.test_client()
+    try:
+        before = store.version
+        assert "Mistral AI" in client.get("/id/mistral-ai").get_data(as_text=True)
+        small = data_dir / "small.ttl"
+        small.write_text(small.read_text(encoding="utf-8").replace(
+            '"Mistral AI"@en', '"Mistral AI (changed)"@en'), encoding="utf-8")
+        assert "Mistral AI (changed)" in client.get("/id/mistral-ai").get_data(as_text=True)
+        assert store.version != before
+    finally:
+        app.extensions["aigraph_executor"].close()

@@ -40,6 +40,11 @@ def store_root(settings: Settings) -> Path:
     return Path(tempfile.gettempdir()) / f"aigraph-store-{os.getuid()}"
 
 
+def data_files_of(settings: Settings) -> list[Path]:
+    """The files the embedded store is loaded from, for these settings."""
+    return _files(settings)
+
+
 def _files(settings: Settings) -> list[Path]:
     history = getattr(settings, "history_dir", "")
     if history:
