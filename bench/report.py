@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from importlib import metadata
+from pathlib import Path
 
 GOALS_NOTE = """\
 How to read it: `x oxigraph` divides aigraph's answers per second by oxigraph serve's in the
@@ -164,6 +165,9 @@ def render(today: str, machine: dict, args, results: list[dict], pages, mix: dic
               + WHY["pages"] + " Cold start: " + WHY["cold"], ""]
     for found in results:
         lines += _size_section(found, mix)
+    notes = Path(__file__).with_name("serving_notes.md")
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8").strip(), ""]
     lines += ["## The query mix", ""]
     for name, text in mix.items():
         lines += [f"**{name}**", "", "```sparql", text, "```", ""]
