@@ -205,3 +205,23 @@ def test_a_web_worker_reloads_data_another_process_changed(settings, data_dir):
         assert store.version != before
     finally:
         app.extensions["aigraph_executor"].close()
+
+
+@pytest.mark.parametrize("count, expected", [(1, "https://aigraph.example.org/sparql"),
+                                             (0, "http://localhost/sparql")])
+def test_proxy_headers_are_trusted_only_when_configured(settings, store, count, expected):
+    from aigraph.serving import apply_proxy_fix
+    from aigraph.web import create_app
+
+    app = create_app({"TESTING": True, "AIGRAPH": settings.replace(proxy_count=count),
+                      "AIGRAPH_STORE": store})
+    apply_proxy_fix(app, app.extensions["aigraph"].settings)
+    try:
+        # The service description names the endpoint by the URL the client used.
+        body = app.test_client().get("/sparql", headers={
+            "Accept": "text/turtle", "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "aigraph.example.org", "X-Forwarded-For": "203.0.113.7"}
+        ).get_data(as_text=True)
+        assert f"<{expected}>" in body
+    finally:
+        app.extensions["aigraph_executor"].close()
