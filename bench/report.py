@@ -99,8 +99,9 @@ def _size_section(found: dict, mix: dict) -> list[str]:
              f"- aigraph cold start (process start to the home page's first 200), "
              f"{found['workers']} web workers: first start {found['cold_first']:.2f} s "
              f"(builds the on-disk store), next start {found['cold_reuse']:.2f} s (reuses it)",
-             f"- embedded store load: {found['load']['memory_s']:.2f} s in memory, "
-             f"{found['load']['disk_s']:.2f} s to disk, reopening the disk store "
+             "- embedded store load: " + (f"{found['load']['memory_s']:.2f} s in memory, "
+                                          if found["load"]["memory_s"] is not None else "")
+             + f"{found['load']['disk_s']:.2f} s to disk, reopening the disk store "
              f"{found['load']['reopen_s'] * 1000:.0f} ms; peak memory of that process "
              f"{found['load']['peak_mb']:.0f} MiB",
              f"- oxigraph: load {found['oxigraph_load']:.2f} s, cold start "
