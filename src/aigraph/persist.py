@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -107,8 +108,8 @@ def prepare(settings: Settings) -> Path | None:
     if not is_embedded(settings):
         return None
     files = _files(settings)
-    version = files_version(files)
     root = store_root(settings)
+    version = _known_version(root, files) or files_version(files)
     folder = root / version
     with _locked(root):
         if not (folder / READY).exists():
@@ -118,8 +119,32 @@ def prepare(settings: Settings) -> Path | None:
             shutil.rmtree(folder, ignore_errors=True)
             os.rename(build, folder)
             (folder / READY).write_text(version + "\n")
+        _remember_version(root, files, version)
         _prune(root, folder)
     return folder
+
+
+def _stat_key(files: list[Path]) -> str:
+    """A name for the files' current state (names, sizes, modification times): cheap to get."""
+    digest = hashlib.sha256()
+    for file in files:
+        stat = file.stat()
+        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def _known_version(root: Path, files: list[Path]) -> str | None:
+    """The version computed before for files in this very state, to skip hashing gigabytes."""
+    try:
+        version = (root / ".versions" / _stat_key(files)).read_text().strip()
+    except OSError:
+        return None
+    return version if (root / version / READY).exists() else None
+
+
+def _remember_version(root: Path, files: list[Path], version: str) -> None:
+    (root / ".versions").mkdir(exist_ok=True)
+    (root / ".versions" / _stat_key(files)).write_text(version + "\n")
 
 
 def open_prepared(settings: Settings) -> EmbeddedStore | None:
