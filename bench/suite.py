@@ -10,6 +10,7 @@ aigraph site in front of ``oxigraph serve`` as a remote store. It writes a dated
     python bench/suite.py --quick                    # shipped data and 100k, short runs
     python bench/suite.py --sizes shipped,100k,1m    # what `make bench` runs
     python bench/suite.py --sizes 5m --seconds 3 --no-rdflib   # the largest size, short mix
+    python bench/suite.py --render shipped,100k,1m,5m   # the report again, from kept results
 """
 
 from __future__ import annotations
@@ -180,6 +181,22 @@ print(json.dumps({"memory_s": memory, "disk_s": disk, "reopen_s": reopen, "peak_
     return json.loads(done.stdout)
 
 
+def render_again(args) -> int:
+    """Write the report from the results a previous run kept in ``--out``."""
+    results = []
+    for size in args.render.split(","):
+        with open(args.out / f"results-{size}.pickle", "rb") as handle:
+            results.append(pickle.load(handle))
+    with open(args.out / "machine.pickle", "rb") as handle:
+        machine, options = pickle.load(handle)
+    options = argparse.Namespace(**{**options, "sizes": args.render})
+    target = args.report or BENCH / "results" / f"serving-{machine['date']}.md"
+    target.write_text(report.render(machine["date"], machine, options, results, PAGES, MIX),
+                      encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="shipped,100k,1m")
@@ -192,7 +209,11 @@ def main() -> int:
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--report", type=Path, default=None)
+    parser.add_argument("--render", metavar="SIZES",
+                        help="only write the report again, from the results kept in --out")
     args = parser.parse_args()
+    if args.render:
+        return render_again(args)
     if args.quick:
         args.sizes, args.seconds, args.page_repeat = "shipped,100k", 2.0, 10
     args.clients = [int(c) for c in args.clients.split(",")]
@@ -203,13 +224,18 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.time()
     machine = {"cores": os.cpu_count(), "load_before": os.getloadavg()}
-    results = [bench_size(size, args, args.out) for size in args.sizes.split(",")]
+    results = []
+    for size in args.sizes.split(","):
+        results.append(bench_size(size, args, args.out))
+        with open(args.out / f"results-{size}.pickle", "wb") as handle:
+            pickle.dump(results[-1], handle)
     machine["load_after"] = os.getloadavg()
     machine["minutes"] = (time.time() - started) / 60
-    # Kept so that the report can be written again (bench/report.py) without a new run.
-    with open(args.out / f"results-{args.sizes.replace(',', '-')}.pickle", "wb") as handle:
-        pickle.dump((machine, vars(args), results), handle)
     today = datetime.date.today().isoformat()
+    machine["date"] = today
+    # Kept so that the report can be written again (--render) without a new run.
+    with open(args.out / "machine.pickle", "wb") as handle:
+        pickle.dump((machine, vars(args)), handle)
     target = args.report or BENCH / "results" / f"serving-{today}.md"
     target.write_text(report.render(today, machine, args, results, PAGES, MIX),
                       encoding="utf-8")
