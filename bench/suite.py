@@ -59,12 +59,18 @@ GROUP BY ?category ORDER BY DESC(?n)""",
                     "LIMIT 200",
     "label search": """SELECT ?s ?label WHERE { ?s a aig:Model ; rdfs:label ?label
   FILTER(CONTAINS(LCASE(STR(?label)), "mistral")) } LIMIT 20""",
-    "optional detail": """SELECT ?model ?label ?org ?license ?params ?base ?date WHERE {
-  ?model a aig:Model ; rdfs:label ?label FILTER(LANG(?label) = "en")
-  OPTIONAL { ?model aig:developedBy ?org } OPTIONAL { ?model aig:license ?license }
-  OPTIONAL { ?model aig:parameterCount ?params } OPTIONAL { ?model aig:basedOn ?base }
-  OPTIONAL { ?model aig:releaseDate ?date }
-} ORDER BY DESC(?date) LIMIT 50""",
+    "optional detail": """SELECT ?label ?org ?orgLabel ?license ?params ?active ?base ?baseLabel ?date
+       ?open WHERE {
+  VALUES ?model { id:mistral-7b }
+  ?model rdfs:label ?label FILTER(LANG(?label) = "en")
+  OPTIONAL { ?model aig:developedBy ?org
+             OPTIONAL { ?org rdfs:label ?orgLabel FILTER(LANG(?orgLabel) = "en") } }
+  OPTIONAL { ?model aig:license ?license } OPTIONAL { ?model aig:parameterCount ?params }
+  OPTIONAL { ?model aig:activeParameterCount ?active }
+  OPTIONAL { ?model aig:basedOn ?base
+             OPTIONAL { ?base rdfs:label ?baseLabel FILTER(LANG(?baseLabel) = "en") } }
+  OPTIONAL { ?model aig:releaseDate ?date } OPTIONAL { ?model aig:openWeights ?open }
+}""",
 }
 PAGES = [("home", "/"), ("path", "/paths/open-source-developer"),
          ("lineage", "/paths/lineage/deepseek-r1"), ("entity", "/id/mistral-7b"),
