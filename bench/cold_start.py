@@ -1,0 +1,59 @@
+"""Time `aigraph serve`'s start on a large graph: the first start builds the on-disk store, the
+next one reuses it. Prints markdown, and records it with ``--record``.
+
+    python bench/cold_start.py --size 5m --record bench/results/cold-start-5m.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "src"))
+
+from servers import start_aigraph  # noqa: E402
+from suite import SIZES, dataset  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=tuple(SIZES), default="5m")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=BENCH / "out")
+    parser.add_argument("--record", type=Path)
+    args = parser.parse_args()
+    folder, files = dataset(args.size, args.out)
+    megabytes = sum(f.stat().st_size for f in files) / 2**20
+    store_path = args.out / f"store-cold-{args.size}"
+    shutil.rmtree(store_path, ignore_errors=True)
+    load_before = os.getloadavg()
+    rows = []
+    for label in ("first start (builds the on-disk store)", "second start (reuses it)",
+                  "third start (reuses it)"):
+        server = start_aigraph(folder, ROOT / "ontology", store_path, args.workers)
+        try:
+            rows.append((label, server.cold_start, server.memory_mb()))
+        finally:
+            server.stop()
+    lines = [f"# Cold start on {args.size} ({megabytes:.0f} MiB of Turtle)", "",
+             f"`python bench/cold_start.py --size {args.size} --workers {args.workers}`: process "
+             "start to the home page's first 200. Load average before and after: "
+             f"{'/'.join(f'{v:.1f}' for v in load_before)} and "
+             f"{'/'.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores.",
+             "", "| start | seconds | resident MiB (all processes) |", "|---|---|---|"]
+    lines += [f"| {label} | {seconds:.2f} | {memory:.0f} |" for label, seconds, memory in rows]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.record:
+        args.record.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
