@@ -48,7 +48,8 @@ def test_serve_runs_gunicorn_and_stops_on_sigterm(settings, tmp_path):
         assert b'"boolean":true' in _ask(port)
         # The store was written once, for this data version, where every process opens it;
         # no web worker wrote a copy of its own.
-        stores = [p for p in (tmp_path / f"aigraph-store-{os.getuid()}").iterdir() if p.is_dir()]
+        root = tmp_path / f"aigraph-store-{os.getuid()}"
+        stores = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
         assert len(stores) == 1 and (stores[0] / "aigraph-ready").exists()
         copies = [p for p in tmp_path.iterdir() if p.name.startswith(COPY_PREFIX)]
         assert all(not any(p.iterdir()) for p in copies)

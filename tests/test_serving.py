@@ -117,7 +117,7 @@ def test_hup_and_term_drop_no_request(server, settings, tmp_path):
         process.send_signal(signal.SIGHUP)
         _wait_for(lambda: client.answered() >= before + 10, process)
         # The new data got its own store folder; the old one is kept for workers still on it.
-        versions = [p for p in (tmp_path / "store").iterdir() if p.is_dir()]
+        versions = [p for p in (tmp_path / "store").iterdir() if (p / "aigraph-ready").exists()]
         assert len(versions) == 2
         terminated = time.monotonic()
         process.send_signal(signal.SIGTERM)
