@@ -193,8 +193,14 @@ def render_again(args) -> int:
     for size in args.render.split(","):
         with open(args.out / f"results-{size}.pickle", "rb") as handle:
             results.append(pickle.load(handle))
-    with open(args.out / "machine.pickle", "rb") as handle:
-        machine, options = pickle.load(handle)
+    try:
+        with open(args.out / "machine.pickle", "rb") as handle:
+            machine, options = pickle.load(handle)
+    except OSError:  # a run stopped before its end: its sizes were kept, not its summary
+        load = os.getloadavg()
+        machine = {"cores": os.cpu_count(), "load_before": load, "load_after": load,
+                   "minutes": 0.0, "date": datetime.date.today().isoformat()}
+        options = {"seconds": args.seconds, "clients": args.clients.split(",")}
     options = argparse.Namespace(**{**options, "sizes": args.render})
     target = args.report or BENCH / "results" / f"serving-{machine['date']}.md"
     target.write_text(report.render(machine["date"], machine, options, results, PAGES, MIX),
