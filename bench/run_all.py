@@ -34,6 +34,9 @@ def main() -> int:
         ["paths_bench.py", "--triples", triples, "--record", str(RESULTS / "paths.md")],
         ["pages_bench.py", "--record", str(RESULTS / "pages.md")],
         ["executor_overhead.py"],
+        ["fairness.py", "--record", str(RESULTS / "fairness.md")],
+        ["load/run.py", "--users", "20" if args.quick else "30", "--seconds",
+         "20" if args.quick else "40"],
     ]
     failed = 0
     for script, *options in runs:

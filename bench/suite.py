@@ -230,7 +230,7 @@ def main() -> int:
         args.sizes, args.seconds, args.page_repeat = "shipped,100k", 2.0, 10
     args.clients = [int(c) for c in args.clients.split(",")]
     if not args.workers:
-        from aigraph.serving import default_workers
+        from aigraph.production import default_workers
 
         args.workers = default_workers()
     args.out.mkdir(parents=True, exist_ok=True)

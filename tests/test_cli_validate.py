@@ -68,3 +68,14 @@ def test_path_step_without_note_fails_validation(env, data_dir, capsys):
     paths.write_text(text)
     assert main(["validate"]) == 1
     assert "note" in capsys.readouterr().out.lower()
+
+
+def test_parse_error_names_the_exact_line_and_column_deep_in_a_file(env, data_dir, capsys):
+    lines = ["@prefix ex: <http://example.org/> ."]
+    lines += [f'ex:s{i} ex:p "value {i}" .' for i in range(1, 400)]
+    lines[250] = 'ex:s250 ex:p "value 250" ex:stray .'  # line 251 of the file
+    (data_dir / "long.ttl").write_text("\n".join(lines) + "\n")
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    assert "long.ttl:251:" in err
+    assert "Traceback" not in err

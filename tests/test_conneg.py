@@ -116,9 +116,15 @@ def test_wants_json(accept, format_name, expected):
     (f"text/html, {TURTLE}", False),
 ])
 def test_browsers_get_the_editor_page_only_on_request(accept, page):
+    from aigraph.errors import NotAcceptable
+
     assert choose(accept, None, page=True).page is page
-    assert choose(accept, None).page is False
     assert choose(accept, "json", page=True).page is False
+    # Without page (a POST), HTML is never chosen: results, a graph, or a 406.
+    try:
+        assert choose(accept, None).page is False
+    except NotAcceptable:
+        assert accept == "application/xhtml+xml"
 
 
 def test_page_offers_put_html_first_then_json_then_rdf():
@@ -161,3 +167,11 @@ def test_error_pages_choose_their_format(query, accept, expected):
     headers = {"Accept": accept} if accept else {}
     with Flask(__name__).test_request_context("/x" + query, headers=headers):
         assert error_format() == expected
+
+
+def test_choose_refuses_an_accept_nothing_meets():
+    from aigraph.errors import NotAcceptable
+
+    with pytest.raises(NotAcceptable, match="available: application/sparql-results\\+json"):
+        choose("image/png", None)
+    assert choose("image/png", "csv") == Choice(CSV, None)

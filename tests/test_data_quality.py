@@ -96,3 +96,23 @@ def test_every_reading_path_resolves_with_notes_and_no_warnings(full_store):
     assert len(list_paths(full_store)) >= 8
     problems = [(p.path, p.code, p.message()) for p in check_paths(full_store)]
     assert problems == []
+
+
+HF_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
+WIKIDATA_ITEM = re.compile(r"http://www\.wikidata\.org/entity/Q[1-9][0-9]*")
+
+
+def test_identifiers_are_well_formed(full_store):
+    rows = full_store.select("""SELECT ?e ?repo ?open WHERE {
+        ?e <https://w3id.org/aigraph/ontology#huggingFaceRepo> ?repo .
+        OPTIONAL { ?e <https://w3id.org/aigraph/ontology#openWeights> ?open } }""")
+    assert len(rows) >= 200
+    bad = [(slug_of(r["e"]), str(r["repo"])) for r in rows
+           if not HF_REPO.fullmatch(str(r["repo"])) or "open" not in r or not r["open"].toPython()]
+    assert bad == []
+    owners = defaultdict(list)
+    for row in rows:
+        owners[str(row["repo"]).lower()].append(slug_of(row["e"]))
+    assert {repo: es for repo, es in owners.items() if len(es) > 1} == {}
+    same = full_store.select("SELECT ?e ?q WHERE { ?e <http://www.w3.org/2002/07/owl#sameAs> ?q }")
+    assert [(slug_of(r["e"]), str(r["q"])) for r in same if not WIKIDATA_ITEM.fullmatch(str(r["q"]))] == []

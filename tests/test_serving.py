@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from aigraph.serving import ServeOptions, default_workers, gunicorn_config, per_worker_settings
+from aigraph.production import ServeOptions, default_workers, gunicorn_config, per_worker_settings
 from tests.oxigraph_server import free_port
 
 #: Most requests the client loop sends, whatever happens.
@@ -179,7 +179,7 @@ def test_defaults_fit_the_machine_and_share_query_workers(settings):
 
 def test_a_web_worker_reloads_data_another_process_changed(settings, data_dir):
     from aigraph.persist import data_files_of
-    from aigraph.serving import watch_data
+    from aigraph.production import watch_data
     from aigraph.store import EmbeddedStore
     from aigraph.web import create_app
 
@@ -210,7 +210,7 @@ def test_a_web_worker_reloads_data_another_process_changed(settings, data_dir):
 @pytest.mark.parametrize("count, expected", [(1, "https://aigraph.example.org/sparql"),
                                              (0, "http://localhost/sparql")])
 def test_proxy_headers_are_trusted_only_when_configured(settings, store, count, expected):
-    from aigraph.serving import apply_proxy_fix
+    from aigraph.production import apply_proxy_fix
     from aigraph.web import create_app
 
     app = create_app({"TESTING": True, "AIGRAPH": settings.replace(proxy_count=count),

@@ -98,9 +98,10 @@ def test_parse_error_names_file_and_line(tmp_path):
         load_graph([good, bad])
     error = caught.value
     assert isinstance(error, ValueError)
-    assert (error.path, error.line) == (str(bad), 7)
-    assert str(error) == f"{bad}:7: {error.message}"
-    assert error.message == "objectList expected"
+    # pyoxigraph's parser names the exact place: line 7, the "." where an object should be.
+    assert (error.path, error.line, error.column) == (str(bad), 7, 16)
+    assert str(error) == f"{bad}:7:16: {error.message}"
+    assert error.message == ". is not a valid RDF object"
 
 
 def test_parse_error_on_an_undeclared_prefix(tmp_path):

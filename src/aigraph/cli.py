@@ -73,6 +73,7 @@ def format_table(rows: Rows, max_width: int = 60) -> str:
 # --- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args, settings: Settings) -> int:
+    from aigraph import serving
     from aigraph.web import create_app
 
     overrides = {}
@@ -81,8 +82,12 @@ def cmd_serve(args, settings: Settings) -> int:
     if args.update_url:
         overrides["update_url"] = args.update_url
     settings = settings.replace(**overrides)
+    problem = serving.check_data(settings)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     if not args.dev:
-        from aigraph.serving import ServeOptions, run
+        from aigraph.production import ServeOptions, run
 
         return run(settings, ServeOptions(args.host, args.port, args.workers, args.threads,
                                           args.access_log))
@@ -96,7 +101,8 @@ def cmd_serve(args, settings: Settings) -> int:
     print(translate(_lang(args, settings), "aigraph serving on %(url)s (%(kind)s store)",
                     url=url, kind=app.extensions["aigraph"].store.kind), file=sys.stderr)
     try:
-        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False,
+                request_handler=serving.request_handler(settings))
     finally:
         executor.close()
         signal.signal(signal.SIGTERM, previous)
@@ -140,11 +146,12 @@ def cmd_validate(args, settings: Settings) -> int:
 
 
 def cmd_format(args, settings: Settings) -> int:
-    from aigraph.datafile import canonical_files, write_data
+    from aigraph.datafile import StaleData, canonical_files, snapshot, write_data
     from aigraph.validate import ParseError, load_graph, load_ontology, load_shapes, validate
 
     lang = _lang(args, settings)
     data_dir = Path(settings.data_dir)
+    read = snapshot(data_dir)  # taken before reading: an edit made from now on is kept
     try:
         graph = load_graph(sorted(data_dir.glob("*.ttl")))
     except ParseError as error:
@@ -170,7 +177,10 @@ def cmd_format(args, settings: Settings) -> int:
             raise ValueError(report.format_text())
 
     try:
-        written = write_data(graph, data_dir, check=conforming)
+        written = write_data(graph, data_dir, check=conforming, read=read)
+    except StaleData as error:
+        print(f"nothing written: {error}", file=sys.stderr)
+        return 1
     except ValueError as error:
         print(translate(lang, "nothing written: the data does not conform") + f"\n{error}",
               file=sys.stderr)

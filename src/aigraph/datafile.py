@@ -5,13 +5,20 @@ one block per entity, label and description first, then the class's own properti
 fixed order, objects sorted; milestones in date order, everything else by slug. Every write
 validates first (the caller passes a validator), goes to a temporary file in the same folder,
 is flushed to disk, then atomically replaces the target.
+
+Every writer holds ``data_lock(data_dir)`` while it writes, and passes what it read
+(``snapshot``) so that ``write_data`` refuses, with ``StaleData``, to overwrite a file that
+someone changed since: an edit made while ``aigraph format`` ran is never lost.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import rdflib
@@ -46,7 +53,7 @@ _ORDER = {
                     AIG.buildsOn],
     AIG.Model: [AIG.developedBy, AIG.releaseDate, AIG.datePrecision, AIG.license,
                 AIG.parameterCount, AIG.activeParameterCount, AIG.openWeights, AIG.basedOn,
-                AIG.category],
+                AIG.category, AIG.huggingFaceRepo],
     AIG.Organization: [AIG.organizationType, AIG.country, AIG.foundingYear],
     AIG.License: [AIG.spdxId, AIG.permitsCommercialUse, AIG.osiApproved],
     AIG.ReadingPath: [AIG.tagline, AIG.audience, AIG.memberCategory, AIG.minImportance,
@@ -155,6 +162,54 @@ def split_by_file(graph: rdflib.Graph) -> dict[str, list]:
     return files
 
 
+#: The lock file every writer of a data folder holds (hidden, so it is never loaded as data).
+LOCK_NAME = ".aigraph-write.lock"
+
+
+class StaleData(ValueError):
+    """A data file changed after it was read: writing would overwrite someone's edit."""
+
+
+@contextlib.contextmanager
+def data_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's write lock (an exclusive ``flock``) for the ``with`` block.
+
+    Writers in other processes wait for it; readers never need it, since every file is
+    replaced atomically.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / LOCK_NAME, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def snapshot(data_dir: Path) -> dict[str, str | None]:
+    """Fingerprint every Turtle file of ``data_dir`` (by name), to take before reading them."""
+    return {p.name: _digest(p) for p in sorted(data_dir.glob("*.ttl"))}
+
+
+def check_unchanged(data_dir: Path, read: dict[str, str | None], names: Iterable[str]) -> None:
+    """Raise StaleData when a file in ``names`` differs from its fingerprint in ``read``.
+
+    A file absent from ``read`` must still be absent. Call it while holding ``data_lock``.
+    """
+    changed = sorted(name for name in set(names) | set(read)
+                     if _digest(data_dir / name) != read.get(name))
+    if changed:
+        raise StaleData("changed since they were read, so they are not overwritten: "
+                        + ", ".join(changed) + ". Run the command again.")
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a flushed temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,21 +238,30 @@ def canonical_files(graph: rdflib.Graph) -> dict[str, str]:
 
 
 def write_data(graph: rdflib.Graph, data_dir: Path,
-               check: Callable[[rdflib.Graph], None] | None = None) -> list[Path]:
+               check: Callable[[rdflib.Graph], None] | None = None,
+               read: dict[str, str | None] | None = None) -> list[Path]:
     """Write ``graph`` as the canonical set of data files, after ``check`` accepts it.
 
-    ``check`` raises to refuse the graph; nothing is written then. Files of the data folder
-    that the new layout no longer uses are removed only after every new file is in place.
+    ``check`` raises to refuse the graph; nothing is written then. ``read`` is the
+    ``snapshot`` taken before the graph was read: when any file changed since, StaleData is
+    raised and nothing is written. The whole write holds ``data_lock``. Files of the data
+    folder that the new layout no longer uses are removed only after every new file is in
+    place.
     """
     if check is not None:
         check(graph)
+    files = canonical_files(graph)
     written = []
-    for name, text in sorted(canonical_files(graph).items()):
-        path = data_dir / name
-        atomic_write(path, text)
-        written.append(path)
-    for stale in sorted(set(data_dir.glob("*.ttl")) - set(written)):
-        stale.unlink()
+    with data_lock(data_dir):
+        if read is not None:
+            present = {p.name for p in data_dir.glob("*.ttl")}
+            check_unchanged(data_dir, read, set(files) | present)
+        for name, text in sorted(files.items()):
+            path = data_dir / name
+            atomic_write(path, text)
+            written.append(path)
+        for stale in sorted(set(data_dir.glob("*.ttl")) - set(written)):
+            stale.unlink()
     return written
 
 

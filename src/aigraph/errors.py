@@ -41,6 +41,20 @@ class QueryTimeout(AigraphError):
     status = 503
 
 
+#: Seconds a client is told to wait (``Retry-After``) when the store cannot be reached.
+STORE_RETRY_AFTER = 30
+
+
+class Busy(AigraphError):
+    """The server cannot take the query now; ``retry_after`` says in how many seconds to retry."""
+
+    status = 503
+
+    def __init__(self, message: str, status: int | None = None, retry_after: int = 1):
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
 class NotFound(AigraphError):
     """No entity, path or page has that name."""
 

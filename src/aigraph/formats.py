@@ -157,8 +157,3 @@ def media_types(kind: str) -> tuple[str, ...]:
     """The canonical media types of ``kind``, the default first."""
     return tuple(f.media_type for f in (RESULT_FORMATS if kind == RESULTS else GRAPH_FORMATS))
 
-
-def as_json() -> list[dict]:
-    """Describe every format as plain data (for pages and scripts that need the table)."""
-    return [{"name": f.name, "kind": f.kind, "media_type": f.media_type,
-             "extension": f.extension, "label": f.label} for f in FORMATS]

@@ -1,9 +1,13 @@
-"""Decide whether a user's SPARQL text may run: parse it, then refuse what could reach outside.
+"""Decide whether a user's SPARQL text may run: refuse what could reach outside, cheaply.
 
 Every engine we use (pyoxigraph, rdflib, a remote Oxigraph) follows ``SERVICE``, and rdflib
-also fetches ``FROM`` graphs and ``LOAD`` targets. So user text is parsed here first, with
-rdflib's parser only (rdflib never evaluates it), and refused before any engine sees it when it
-is an update, calls a ``SERVICE``, or names a dataset. The size cap keeps parsing cheap.
+also fetches ``FROM`` graphs and ``LOAD`` targets. So user text is scanned here, before any
+engine sees it, in one pass of a tokenizer that skips strings, IRIs and comments: its cost is
+linear in the text and does not depend on how deeply the query nests. Outside those, SPARQL
+has no bare word other than its keywords (names carry a prefix and a colon, variables a ``?``
+or ``$``), so a bare ``SERVICE``, ``FROM`` or update keyword anywhere is refused. The engine
+itself parses what passes (in a query worker, see executor.py); ``locate`` turns the engine's
+``line:column`` back into a position in the user's own text.
 """
 
 from __future__ import annotations
@@ -11,37 +15,64 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-
 from aigraph.errors import QueryRejected, QuerySyntaxError
 from aigraph.namespaces import sparql_prologue
 
 DEFAULT_MAX_BYTES = 100_000
+#: Deepest nesting of ``{``, ``(`` and ``[`` accepted. pyoxigraph's parser recurses once per
+#: level and its thread stack gives out between 3,000 and 5,000 levels; no real query nears it.
+MAX_DEPTH = 2000
+#: Most operator characters (``+ - * / | & = < > !``) in a query. pyoxigraph nests each binary
+#: operator one level deeper and its cost grows with the square of a chain's length: 10,000
+#: terms in one sum take seconds and need a 64 MiB stack, the most a worker has.
+MAX_OPERATORS = 8000
+_OPERATOR_CHARS = frozenset("+-*/|&=<>!")
 
 #: The refusal of every update, however it arrives (update text, ``update=``, sparql-update).
 UPDATE_REFUSED = ("anonymous updates are refused: this endpoint is read-only "
                   "(INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, ... are not accepted)")
+SERVICE_REFUSED = "SERVICE is not allowed: queries never call other endpoints"
+DATASET_REFUSED = ("FROM and FROM NAMED are not supported: the graph is a single default graph, "
+                   "and remote graphs are never fetched")
 
 #: What may sit between ``<`` and ``>`` in a BASE line: an absolute IRI, nothing that ends it.
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
 
-_FORMS = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
+                "WITH", "USING")
+#: Words refused wherever they appear, with the refusal each one gets.
+_REFUSED = {"SERVICE": (SERVICE_REFUSED, 400), "FROM": (DATASET_REFUSED, 400),
+            **{word: (UPDATE_REFUSED, 403) for word in UPDATE_WORDS}}
+
+# One alternative per token kind; every alternative consumes at least one character and none
+# can backtrack past the end of its token, so a scan costs time linear in the text.
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][^\s{}()\[\],;<>"'\#?$^@=!&|*/+.\\]*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<name>[^\s{}()\[\],;<>"'\#?$^@=!&|*/+\\]+)
+  | (?P<open>[{(\[])
+  | (?P<close>[})\]])
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
 
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    """A query that passed the guard: its text (with the project's prefixes) and its form."""
+    """A query that passed the guard: the text to run and its form.
+
+    ``text`` is the project's prologue (prefixes and base), all on the user's first line, then
+    the user's text: lines keep their numbers and only line 1 is shifted, by ``shift`` columns.
+    """
 
     text: str
     form: str
+    shift: int = 0
 
     @property
     def is_graph(self) -> bool:
@@ -49,24 +80,45 @@ class CheckedQuery:
         return self.form in ("CONSTRUCT", "DESCRIBE")
 
 
-def _walk(node):
-    """Yield every algebra node under ``node``."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+def _refuse_word(word: str) -> None:
+    """Raise when the bare word ``word`` is, or hides, a refused keyword."""
+    upper = word.upper().rstrip(".")
+    refusal = _REFUSED.get(upper)
+    if refusal is None:
+        # No keyword of a query contains a refused word, so a bare token that does is a syntax
+        # error, unless an engine reads a keyword inside it (``1SERVICE``, ``trueSERVICE``):
+        # refuse those rather than guess how it splits them.
+        refusal = next((r for w, r in _REFUSED.items() if w in upper), None)
+    if refusal is not None:
+        raise QueryRejected(refusal[0], status=refusal[1])
 
 
-def _syntax_message(error: ParseException, text: str, skip_lines: int) -> str:
-    found = text[error.loc:error.loc + 20].split("\n")[0] if error.loc < len(text) else ""
-    where = f"line {error.lineno - skip_lines}, column {error.col}"
-    if found:
-        return f"SPARQL syntax error at {where}, near {found!r}"
-    return f"SPARQL syntax error at {where}: the query ends too early"
+def scan(text: str) -> str | None:
+    """Scan ``text`` once; return its form (SELECT, ASK, ...) or None, raising on a refusal."""
+    form = None
+    depth = operators = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "other" or (kind == "name" and match.group() == "-"):
+            operators += match.group() in _OPERATOR_CHARS
+        elif kind == "name":
+            word = match.group()
+            if ":" in word:  # a prefixed name or a blank node label
+                continue
+            _refuse_word(word)
+            if form is None and word.upper() in FORMS:
+                form = word.upper()
+        elif kind == "open":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryRejected(f"the query nests groups, expressions or blank nodes more "
+                                    f"than {MAX_DEPTH} levels deep")
+        elif kind == "close":
+            depth -= 1
+    if operators > MAX_OPERATORS:
+        raise QueryRejected(f"the query has more than {MAX_OPERATORS} operators; give long "
+                            "lists of values with VALUES instead")
+    return form
 
 
 def check_query(text: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -74,46 +126,36 @@ def check_query(text: str, max_bytes: int = DEFAULT_MAX_BYTES,
     """Return the checked query, or raise QuerySyntaxError / QueryRejected saying why not.
 
     ``base`` (for example the endpoint's URL) resolves relative IRIs unless the query sets its
-    own BASE.
+    own BASE. Syntax is left to the engine, except for what the scan sees (no query form).
     """
     if base is not None and not ABSOLUTE_IRI.fullmatch(base):
         raise ValueError(f"not an absolute IRI: {base!r}")
-    if len(text.encode("utf-8")) > max_bytes:
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise QueryRejected(f"the query is longer than {max_bytes} bytes")
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
+    form = scan(text)
+    if form is None:
+        raise QuerySyntaxError("SPARQL syntax error: the query has no SELECT, ASK, CONSTRUCT or "
+                               "DESCRIBE")
     # The project's prefixes are predeclared; a query's own PREFIX lines come later and win.
-    prologue = (f"BASE <{base}>\n" if base else "") + sparql_prologue()
-    full = prologue + text
-    try:
-        parsed = parseQuery(full)
-    except ParseException as error:
-        if _is_update(text):
-            raise QueryRejected(UPDATE_REFUSED, status=403) from None
-        raise QuerySyntaxError(_syntax_message(error, full, prologue.count("\n"))) from None
-    except Exception as error:  # rdflib raises plain exceptions for some semantic errors
-        raise QuerySyntaxError(f"SPARQL error: {error}") from None
-    body = parsed[1]
-    if "datasetClause" in body:
-        raise QueryRejected(
-            "FROM and FROM NAMED are not supported: the graph is a single default graph, "
-            "and remote graphs are never fetched")
-    try:
-        query = translateQuery(parsed)
-    except Exception as error:
-        raise QuerySyntaxError(f"SPARQL error: {error}") from None
-    for node in _walk(query.algebra):
-        if node.name == "ServiceGraphPattern":
-            raise QueryRejected("SERVICE is not allowed: queries never call other endpoints")
-    return CheckedQuery(full, _FORMS.get(body.name, body.name))
+    prologue = ((f"BASE <{base}> " if base else "")
+                + sparql_prologue().replace("\n", " "))
+    return CheckedQuery(prologue + text, form, len(prologue))
 
 
-def _is_update(text: str) -> bool:
-    try:
-        parseUpdate(text)
-    except Exception:
-        # Text that starts like an update but does not parse is still an update attempt.
-        return bool(re.search(r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*"
-                              r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-                              text, re.IGNORECASE))
-    return True
+_POSITION = re.compile(r"error at (\d+):(\d+)(?::\s*)?")
+
+
+def locate(message: str, checked: CheckedQuery) -> str:
+    """Rewrite an engine's ``error at L:C: ...`` as a position in the user's own text."""
+    match = _POSITION.search(message)
+    if match is None:
+        return message
+    line, column = int(match.group(1)), int(match.group(2))
+    if line == 1:
+        column = max(1, column - checked.shift)
+    rest = message[match.end():].strip()
+    if len(rest) > 160:  # the engine may list every character class it would accept
+        rest = rest[:160].rsplit(",", 1)[0] + ", ..."
+    return f"SPARQL syntax error at line {line}, column {column}" + (f": {rest}" if rest else "")

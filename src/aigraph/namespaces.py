@@ -92,6 +92,7 @@ class AIG(DefinedNamespace):
     excludes: URIRef
     foundingYear: URIRef
     fromDate: URIRef
+    huggingFaceRepo: URIRef
     importance: URIRef
     includes: URIRef
     involves: URIRef

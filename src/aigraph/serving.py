@@ -1,228 +1,82 @@
-"""Run the web application in production: gunicorn's master and its worker processes.
+"""What ``aigraph serve`` checks before serving, and how its built-in HTTP server behaves.
 
-``aigraph serve`` lands here unless ``--dev`` asks for Flask's development server. The master
-prepares the shared on-disk store once (see ``aigraph.persist``), then forks ``workers``
-processes that each build the application with ``create_app`` and answer with ``threads``
-threads. Query worker processes (``aigraph.executor``) belong to each web worker; the
-``query_workers`` setting is their total, spread over the web workers, so a bigger ``--workers``
-does not multiply them. Every web worker and query worker opens the same read-only store folder,
-so the graph sits once in the page cache instead of once per process.
-
-Signals are gunicorn's: ``HUP`` starts new workers (on the current data) and lets the old ones
-finish their requests; ``TERM`` stops accepting, finishes what is under way (up to the
-``graceful_timeout`` setting) and exits; ``INT`` or ``QUIT`` stop at once.
+``check_data`` refuses data that would be served wrong: a Turtle syntax error (named by file,
+line and column, without a traceback) or, unless ``validate_on_start`` is off, data that does
+not conform to the SHACL shapes. ``request_handler`` gives Werkzeug's server a read timeout
+(``request_timeout``: a half-sent request is dropped and its thread freed), a ``Server``
+header without versions, and plain-text errors of its own instead of HTML pages for what it
+refuses before the application sees the request (request lines over 64 KiB, bad syntax).
+A production WSGI server must be given the same timeout (see docs/security.md).
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
-import threading
-import time
-from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+
+from werkzeug.serving import WSGIRequestHandler
 
 from aigraph.settings import Settings
 
-#: Most web workers ``--workers`` picks by itself, whatever the number of cores.
-MAX_DEFAULT_WORKERS = 8
-#: Seconds after a web worker boots before it starts its query workers.
-EXECUTOR_DELAY = 1.0
-#: Seconds between two checks of the data files' modification times, in each web worker.
-WATCH_EVERY = 2.0
 
+def check_data(settings: Settings) -> str | None:
+    """Return why the embedded store's data cannot be served, or None when it can."""
+    if settings.store.strip():
+        return None  # a remote store validates its own data
+    from aigraph.store import data_files
+    from aigraph.validate import ParseError, check_syntax, load_graph, load_shapes, validate
 
-def default_workers(cores: int | None = None) -> int:
-    """One web worker per core (at least two, at most MAX_DEFAULT_WORKERS).
-
-    Fewer than gunicorn's usual two per core, measured: the threads of a worker already overlap
-    the waits (pyoxigraph releases the GIL, user queries run in query worker processes), while
-    each extra web worker costs its own Python, application and query worker (about 100 MiB)
-    and slows the cold start, all workers booting at once.
-    """
-    cores = cores or os.cpu_count() or 1
-    return max(2, min(cores, MAX_DEFAULT_WORKERS))
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    """How to serve: where to listen and how many processes and threads answer."""
-
-    host: str = "127.0.0.1"
-    port: int = 5000
-    workers: int = 0
-    threads: int = 4
-    access_log: bool = False
-
-    @property
-    def bind(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
-
-
-def per_worker_settings(settings: Settings, workers: int) -> Settings:
-    """Spread ``query_workers`` over the web workers: each gets its share, at least one."""
-    share = max(1, -(-int(settings.query_workers) // max(1, workers)))
-    return settings.replace(query_workers=share)
-
-
-def request_timeout(settings: Settings) -> float:
-    """Seconds a request may take before gunicorn treats its worker as stuck.
-
-    A request's slowest legitimate part is a user query at the time limit; a ``request_timeout``
-    setting, where one is declared, is used when it is longer.
-    """
-    declared = float(getattr(settings, "request_timeout", 0) or 0)
-    return max(declared, float(settings.query_time_limit) + 20.0)
-
-
-def gunicorn_config(settings: Settings, options: ServeOptions) -> dict:
-    """The gunicorn settings ``aigraph serve`` runs with."""
-    workers = options.workers or default_workers()
-    config = {
-        "bind": [options.bind],
-        "workers": workers,
-        "worker_class": "gthread",
-        "threads": max(1, options.threads),
-        "timeout": int(request_timeout(settings)),
-        "graceful_timeout": int(settings.graceful_timeout),
-        "keepalive": int(settings.keepalive),
-        "proc_name": "aigraph",
-        # Headers beyond these sizes are refused by gunicorn with a 400 before Flask sees them.
-        "limit_request_line": 8190,
-        "accesslog": "-" if options.access_log else None,
-        "errorlog": "-",
-        "loglevel": "info",
-        # Newer gunicorns open a control socket in the home folder; nothing here uses it.
-        "control_socket_disable": True,
-    }
-    return config
-
-
-def _on_starting(settings: Settings):
-    def hook(server) -> None:
-        from aigraph.persist import prepare
-
-        prepare(settings)
-    return hook
-
-
-def _worker_exit(server, worker) -> None:
-    """Stop the worker's query processes and release its store (runs in the web worker)."""
-    app = getattr(worker, "wsgi", None)
-    executor = getattr(app, "extensions", {}).get("aigraph_executor") if app else None
-    if executor is not None:
-        executor.close()
-
-
-def build_app(settings: Settings):
-    """Create the application as a web worker serves it (proxy headers applied)."""
-    from aigraph.persist import open_prepared
-    from aigraph.web import create_app
-
-    store = open_prepared(settings)
-    config = {"AIGRAPH": settings}
-    if store is not None:
-        config["AIGRAPH_STORE"] = store
-    app = create_app(config)
-    apply_proxy_fix(app, settings)
-    if store is not None:
-        watch_data(app, store, settings)
-    # Start the query workers beside the first requests rather than inside the first query,
-    # a moment after boot so that they do not compete with it (a query before then starts
-    # them itself).
-    timer = threading.Timer(EXECUTOR_DELAY, _start_quietly,
-                            args=(app.extensions["aigraph_executor"],))
-    timer.daemon = True
-    timer.start()
-    return app
-
-
-def _start_quietly(executor) -> None:
+    files = data_files(settings.ontology_dir, settings.data_dir)
     try:
-        executor.start()
-    except Exception:  # the first query tries again and reports the error to its client
-        logging.getLogger("aigraph").exception("the query workers did not start")
+        for path in files:
+            check_syntax(Path(path))
+        if not settings.validate_on_start:
+            return None
+        graph = load_graph(files)
+    except ParseError as error:
+        return f"cannot serve the data: {error}"
+    except OSError as error:
+        return f"cannot read the data: {error}"
+    report = validate(graph, shapes=load_shapes(settings.ontology_dir))
+    if report.conforms:
+        return None
+    return ("the data does not conform to the shapes, so it is not served (run `aigraph "
+            "validate` for the report, or set AIGRAPH_VALIDATE_ON_START=0 to skip this check "
+            "for a very large store):\n" + report.format_text())
 
 
-def _signature(files) -> tuple:
-    found = []
-    for file in files:
-        try:
-            stat = os.stat(file)
-        except OSError:
-            found.append((str(file), None))
-            continue
-        found.append((str(file), stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
+def request_handler(settings: Settings) -> type[WSGIRequestHandler]:
+    """Build the request handler class ``aigraph serve`` gives Werkzeug's server."""
 
+    class Handler(WSGIRequestHandler):
+        # StreamRequestHandler sets this as the socket timeout: a client that stops sending
+        # mid-request is dropped after it, and its thread ends.
+        timeout = settings.request_timeout
+        server_version = "aigraph"
+        sys_version = ""
 
-def watch_data(app, store, settings: Settings, every: float = WATCH_EVERY) -> None:
-    """Reload the store of this web worker when another process changed the data files.
+        def version_string(self) -> str:
+            return self.server_version
 
-    With several web workers, a curator's save reaches the worker that made it; the others
-    notice the files' new modification times here (checked at most every ``every`` seconds,
-    on the next request) and refresh their store, when the store knows how to.
-    """
-    from aigraph.persist import data_files_of
+        def send_error(self, code, message=None, explain=None):
+            """Refuse in plain text, naming the limit, instead of http.server's HTML page."""
+            try:
+                reason = HTTPStatus(code).phrase
+            except ValueError:
+                reason = ""
+            text = message or reason
+            if code == HTTPStatus.REQUEST_URI_TOO_LONG:
+                text = ("the request line is longer than 65536 bytes: send long queries with "
+                        "POST")
+            body = f"{text}\n".encode("utf-8", "replace")
+            self.log_error("code %d, message %s", code, text)
+            self.send_response(code, reason)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Connection", "close")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.close_connection = True
+            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+                self.wfile.write(body)
 
-    state = {"files": data_files_of(settings), "checked": time.monotonic()}
-    state["signature"] = _signature(state["files"])
-    lock = threading.Lock()
-
-    def check() -> None:
-        now = time.monotonic()
-        if now - state["checked"] < every or not lock.acquire(blocking=False):
-            return
-        try:
-            state["checked"] = now
-            files = data_files_of(settings)
-            signature = _signature(files)
-            if signature != state["signature"]:
-                state["signature"] = signature
-                refresh = getattr(store, "refresh", None)
-                if refresh is not None:
-                    refresh(files)
-        finally:
-            lock.release()
-
-    app.before_request(check)
-
-
-def apply_proxy_fix(app, settings: Settings) -> None:
-    """Trust ``proxy_count`` reverse proxies' X-Forwarded-* headers (none when it is 0)."""
-    count = int(settings.proxy_count)
-    if count > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
-                                x_port=count, x_prefix=count)
-
-
-def run(settings: Settings, options: ServeOptions) -> int:
-    """Serve with gunicorn until it is stopped; return the exit code."""
-    from gunicorn.app.base import BaseApplication
-
-    workers = options.workers or default_workers()
-    worker_settings = per_worker_settings(settings, workers)
-    config = gunicorn_config(settings, options)
-
-    class Application(BaseApplication):
-        """gunicorn's view of aigraph: the settings above and one app per web worker."""
-
-        def load_config(self) -> None:
-            for key, value in config.items():
-                if key in self.cfg.settings and value is not None:
-                    self.cfg.set(key, value)
-            self.cfg.set("on_starting", _on_starting(settings))
-            self.cfg.set("on_reload", _on_starting(settings))
-            self.cfg.set("worker_exit", _worker_exit)
-
-        def load(self):
-            return build_app(worker_settings)
-
-    print(f"aigraph serving on http://{options.bind}/ with {workers} workers x "
-          f"{config['threads']} threads ({settings.store or 'embedded'} store)", file=sys.stderr)
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-    Application().run()
-    return 0
+    return Handler

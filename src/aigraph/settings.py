@@ -48,6 +48,40 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "https://w3id.org/aigraph/",
             "Public address of the site: names the dataset ({base_url}dataset) and is the URL "
             "its citation gives. Entity IRIs do not change with it (https://w3id.org/aigraph/id/{slug})."),
+    Setting("slow_query_workers", 2,
+            "Queries that may run past slow_query_after at once (the slow lane); a query that "
+            "gets there when the lane is full is stopped with 503 and Retry-After."),
+    Setting("slow_query_after", 0.25,
+            "Seconds after which a running query leaves the ordinary workers for the slow lane, "
+            "and a fresh worker takes its place for cheap queries."),
+    Setting("query_queue_wait", 5.0,
+            "Most seconds a query waits for a free worker before a 503 with Retry-After; the "
+            "wait counts within query_time_limit."),
+    Setting("max_waiting_queries", 16,
+            "Most queries waiting for a free worker at once; more get 503 with Retry-After."),
+    Setting("client_queries", 2,
+            "Most queries one client (IP address) may have running or waiting at once; more get "
+            "429 with Retry-After. 0 for no cap."),
+    Setting("rate_limit", "60 per minute",
+            "Per-client request limit on /sparql and the expensive pages, in Flask-Limiter's "
+            "notation (e.g. '60 per minute'); empty turns it off. Logged-in curators are exempt."),
+    Setting("rate_limit_storage", "memory://",
+            "Where rate-limit counters live (a Flask-Limiter storage URI); memory:// counts per "
+            "server process."),
+    Setting("trusted_proxies", 0,
+            "Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host headers "
+            "are trusted (0: none); needed for per-client limits and HSTS behind a proxy."),
+    Setting("secure_cookies", False,
+            "Send cookies with the Secure flag (only over HTTPS); turn on when served over HTTPS."),
+    Setting("request_timeout", 30,
+            "Seconds the production server waits for a client to send a request (headers and "
+            "body) before it drops the connection and frees the worker."),
+    Setting("max_url_bytes", 320_000,
+            "Longest request URL (path and query string) accepted, in bytes; longer ones get "
+            "the endpoint's own 414."),
+    Setting("validate_on_start", True,
+            "Validate the data with the SHACL shapes when the server starts, and refuse to "
+            "start when it does not conform; turn off for very large stores."),
     Setting("store_path", "",
             "Folder where `aigraph serve` keeps the embedded store on disk, one subfolder per "
             "data version, reused at the next start; empty for a folder in the system temp dir."),
@@ -101,6 +135,18 @@ class Settings:
     query_workers: int
     default_language: str
     base_url: str
+    slow_query_workers: int
+    slow_query_after: float
+    query_queue_wait: float
+    max_waiting_queries: int
+    client_queries: int
+    rate_limit: str
+    rate_limit_storage: str
+    trusted_proxies: int
+    secure_cookies: bool
+    request_timeout: int
+    max_url_bytes: int
+    validate_on_start: bool
     store_path: str
     store_memory_limit_mb: int
     result_cache_mb: int

@@ -34,17 +34,41 @@ _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"
 
 
 class ParseError(ValueError):
-    """A Turtle file does not parse; ``str()`` reads ``file:line: message``."""
+    """A Turtle file does not parse; ``str()`` reads ``file:line:column: message``."""
 
-    def __init__(self, path: str | os.PathLike, line: int | None, message: str):
+    def __init__(self, path: str | os.PathLike, line: int | None, message: str,
+                 column: int | None = None):
         super().__init__(path, line, message)
         self.path = str(path)
         self.line = line
+        self.column = column
         self.message = message
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        if self.line is not None and self.column is not None:
+            where += f":{self.column}"
         return f"{where}: {self.message}"
+
+
+def check_syntax(path: Path) -> None:
+    """Raise ParseError at the exact line and column of the first Turtle error in ``path``.
+
+    pyoxigraph's parser is used because it names the real position; rdflib's may report a
+    line hundreds after the mistake.
+    """
+    from aigraph.errors import StoreError
+    from aigraph.store import EmbeddedStore
+
+    try:
+        EmbeddedStore.from_files([path])
+    except StoreError as error:
+        cause = error.__cause__
+        if isinstance(cause, SyntaxError):
+            # The position is given as line and column already; keep the reason only.
+            reason = re.sub(r"^Parser error (?:at|between) [^:]*: ", "", cause.msg)
+            raise ParseError(path, cause.lineno, reason, cause.offset) from None
+        raise
 
 
 def load_graph(paths: Iterable[str | os.PathLike]) -> Graph:
@@ -61,6 +85,7 @@ def load_graph(paths: Iterable[str | os.PathLike]) -> Graph:
         except UnicodeDecodeError as error:
             raise ParseError(path, raw[: error.start].count(b"\n") + 1,
                              "not valid UTF-8") from None
+        check_syntax(path)
         try:
             # publicID keeps relative IRIs and error locations tied to the file, as a
             # path-based parse would.

@@ -61,16 +61,24 @@ test("the shareable fragment round-trips the query and the view", () => {
   assert.equal(readQuery("#view=chart", ""), null);
 });
 
-test("downloads offer result formats for SELECT and graph formats for CONSTRUCT", () => {
-  const links = downloadLinks("http://h/sparql", "SELECT * {}", "select");
-  assert.deepEqual(links.map((l) => l.format), ["csv", "tsv", "json", "xml"]);
-  assert.equal(links[0].href, "http://h/sparql?query=SELECT%20*%20%7B%7D&format=csv");
-  assert.equal(links[0].name, "aigraph-results.csv");
-  assert.equal(links[0].post, false);
-  assert.deepEqual(downloadLinks("/s", "CONSTRUCT {}", "graph").map((l) => l.media),
-    ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]);
-  const long = downloadLinks("/s", "#".repeat(LONG_URL), "select");
-  assert.ok(long.every((l) => l.post), "a query too long for a URL is posted");
+const FORMATS = [
+  {name: "json", kind: "results", media_type: "application/sparql-results+json", label: "JSON"},
+  {name: "csv", kind: "results", media_type: "text/csv", label: "CSV"},
+  {name: "ttl", kind: "graph", media_type: "text/turtle", label: "Turtle"},
+  {name: "jsonld", kind: "graph", media_type: "application/ld+json", label: "JSON-LD"}
+];
+
+test("downloads offer the registry's result formats for SELECT and graph formats for CONSTRUCT", () => {
+  const links = downloadLinks("http://h/sparql", "SELECT * {}", "results", FORMATS);
+  assert.deepEqual(links.map((l) => l.format), ["json", "csv"]);
+  assert.equal(links[1].href, "http://h/sparql?query=SELECT%20*%20%7B%7D&format=csv");
+  assert.equal(links[1].name, "aigraph-results.csv");
+  assert.equal(links[1].label, "CSV");
+  assert.equal(links[1].post, false);
+  assert.deepEqual(downloadLinks("/s", "CONSTRUCT {}", "graph", FORMATS).map((l) => l.media),
+    ["text/turtle", "application/ld+json"]);
+  const long = downloadLinks("/s", "#".repeat(LONG_URL), "results", FORMATS);
+  assert.ok(long.length && long.every((l) => l.post), "a query too long for a URL is posted");
 });
 
 test("endpoint errors are read from JSON or text, and their position found", () => {

@@ -233,3 +233,18 @@ def test_italian_entity_page(client):
     assert "27 settembre 2023" in text and "7,3 miliardi" in text
     assert "Licenza Apache 2.0 (uso commerciale consentito)" in text
     assert "Sviluppato da Mistral AI" in text
+
+
+def test_model_page_links_its_hugging_face_repository(data_dir, settings):
+    (data_dir / "hf.ttl").write_text(
+        '@prefix aig: <https://w3id.org/aigraph/ontology#> .\n'
+        '<https://w3id.org/aigraph/id/mistral-7b> aig:huggingFaceRepo "mistralai/Mistral-7B-v0.1" .\n',
+        encoding="utf-8")
+    store = EmbeddedStore.from_dirs(settings.ontology_dir, data_dir)
+    client = create_app({"TESTING": True, "AIGRAPH": settings, "AIGRAPH_STORE": store}).test_client()
+    response = client.get("/id/mistral-7b")
+    html = response.get_data(as_text=True)
+    assert 'href="https://huggingface.co/mistralai/Mistral-7B-v0.1" rel="external"' in html
+    assert "Hugging Face repository" in page_text(response)
+    assert "repository su hugging face" in page_text(client.get("/id/mistral-7b?lang=it")).lower()
+    assert "huggingface.co/" not in client.get("/id/mixtral-8x7b").get_data(as_text=True)

@@ -219,7 +219,7 @@ def test_non_ascii_query_text(client):
      "the query is empty"),
     (dict(method="GET", headers={"Accept": "text/csv"}), "missing query"),
     (dict(method="GET", query_string="query=SELECT%20%2A%20%7B%0A%20%20%3Fs%20%3Fp%20%7D"),
-     "line 2, column 3"),
+     "line 2, column 10"),
 ])
 def test_bad_requests_are_400_with_a_message(client, request_kwargs, message):
     response = client.open("/sparql", **request_kwargs)
@@ -473,3 +473,80 @@ def test_a_browser_posting_a_query_gets_results(client):
     response = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"},
                            headers={"Accept": accept})
     assert response.mimetype == "application/sparql-results+json"
+
+
+# --- the way from /sparql to the response -------------------------------------------------------
+
+#: The modules a query passes through, in the order it may go: a call never goes back to an
+#: earlier layer. The web process runs the view and the guard's scan; a worker runs
+#: ``query_worker.answer``.
+SPARQL_LAYERS = {"aigraph.web.sparql": 0, "aigraph.web.negotiation": 1, "aigraph.executor": 1,
+                 "aigraph.guard": 2, "aigraph.query_worker": 2, "aigraph.store.embedded": 2,
+                 "aigraph.store.results": 3,
+                 "aigraph.store.terms": 3, "aigraph.formats": 4}
+
+
+def _trace(action) -> list[tuple[str, str, str]]:
+    """Run ``action``; return each (caller module, callee module, function) call between layers."""
+    import sys
+
+    calls = []
+
+    def profile(frame, event, _arg):
+        if event != "call" or frame.f_back is None:
+            return
+        callee = frame.f_globals.get("__name__")
+        caller = frame.f_back.f_globals.get("__name__")
+        if callee in SPARQL_LAYERS and caller in SPARQL_LAYERS and callee != caller:
+            calls.append((caller, callee, frame.f_code.co_name))
+
+    sys.setprofile(profile)
+    try:
+        action()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def _upward(calls):
+    return [(a, b) for a, b, _f in calls if SPARQL_LAYERS[b] < SPARQL_LAYERS[a]]
+
+
+def test_a_query_goes_one_way_through_the_web_process(client):
+    query = sparql_prologue() + "SELECT ?m WHERE { ?m a aig:Model }"
+    get(client, "ASK {}")  # start the workers outside the trace
+    for accept in ("text/csv", "text/html", None):
+        calls = _trace(lambda a=accept: get(client, query, a))
+        assert _upward(calls) == [], accept
+        from_view = [(b, f) for a, b, f in calls if a == "aigraph.web.sparql"]
+        assert [m for m, _f in from_view if m == "aigraph.web.negotiation"] == [
+            "aigraph.web.negotiation"], (accept, from_view)
+        assert from_view.count(("aigraph.executor", "run")) == (0 if accept == "text/html"
+                                                                 else 1)
+        from_executor = [(b, f) for a, b, f in calls if a == "aigraph.executor"]
+        assert from_executor.count(("aigraph.guard", "check_query")) == (
+            0 if accept == "text/html" else 1)
+
+
+def test_a_query_goes_one_way_through_the_worker(store):
+    from aigraph.guard import check_query
+    from aigraph.query_worker import Job, answer
+
+    job = Job(check_query("SELECT ?m WHERE { ?m a aig:Model }"),
+              "application/sparql-results+json", max_rows=5)
+    calls = _trace(lambda: answer(store, job))
+    assert _upward(calls) == []
+    from_worker = [(b, f) for a, b, f in calls if a == "aigraph.query_worker"]
+    assert from_worker.count(("aigraph.store.embedded", "query_capped")) == 1
+    assert ("aigraph.store.embedded", "aigraph.store.results", "serialize_capped") in calls
+
+
+def test_the_trace_sees_a_call_going_back():
+    # Code running as the store's writer that calls the view is an upward call the check sees.
+    from aigraph.web import sparql
+
+    as_results = {"__name__": "aigraph.store.results", "sparql": sparql}
+    exec("def back():\n    return sparql._content_type('text/csv')", as_results)
+    calls = _trace(as_results["back"])
+    assert calls[0] == ("aigraph.store.results", "aigraph.web.sparql", "_content_type")
+    assert _upward(calls)

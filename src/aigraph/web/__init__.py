@@ -69,4 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)
+    from aigraph.web import request_log, security
+
+    request_log.init_app(app)
+    security.init_app(app)  # after the blueprints: it limits some of their routes
     return app

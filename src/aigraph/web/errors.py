@@ -25,6 +25,11 @@ def _error(status: int, message: str, template: str = "pages/error.html", **cont
     return render_template(template, status=status, message=message, **context), status
 
 
+def error_response(status: int, message: str):
+    """Render an error page (or JSON, or text, as the client asked) with ``status``."""
+    return _error(status, message)
+
+
 def _not_found(error):
     message = getattr(error, "message", None) or gettext("There is no page at this address.")
     asked = request.path.rstrip("/").rsplit("/", 1)[-1]
@@ -35,7 +40,10 @@ def _not_found(error):
 def _aigraph_error(error: AigraphError):
     if error.status == 404:
         return _not_found(error)
-    return _error(error.status, error.message)
+    response = make_response(_error(error.status, error.message))
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _http_error(error: HTTPException):

@@ -144,7 +144,8 @@ def choose(accept: str | None, format_name: str | None, *, page: bool = False) -
     """Pick the endpoint's result and graph media types from ``?format=`` or else ``Accept``.
 
     ``?format=`` takes any name ``aigraph.formats`` knows (``json``, ``turtle``, a media type);
-    an unknown one is a bad request. With ``page`` (a GET without ``?format=``), an Accept
+    an unknown one is a bad request, and an Accept header that no results or graph type meets
+    is NotAcceptable. With ``page`` (a GET without ``?format=``), an Accept
     header that rates HTML above every result and graph type asks for the editor page;
     results come first among equals, so ``*/*`` still gets results.
     """
@@ -158,7 +159,12 @@ def choose(accept: str | None, format_name: str | None, *, page: bool = False) -
     if page and accept and negotiate(accept, {**RESULT_OFFERS, **GRAPH_OFFERS,
                                               HTML: (XHTML,)}) == HTML:
         return Choice(None, None, page=True)
-    return Choice(negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS))
+    choice = Choice(negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS))
+    if not choice.any:
+        offered = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
+        raise NotAcceptable(f"none of the media types this request accepts can be produced; "
+                            f"available: {offered}")
+    return choice
 
 
 def wants_json(accept: str | None, format_name: str | None = None) -> bool:

@@ -13,18 +13,24 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 
 import rdflib
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, Namespace
+from werkzeug.exceptions import ClientDisconnected
 
 from aigraph import formats
-from aigraph.errors import AigraphError, BadRequest, NotAcceptable, QueryRejected, StoreError
+from aigraph.errors import (
+    STORE_RETRY_AFTER,
+    AigraphError,
+    BadRequest,
+    QueryRejected,
+    StoreError,
+)
 from aigraph.executor import Executor, Outcome
 from aigraph.guard import ABSOLUTE_IRI, UPDATE_REFUSED
 from aigraph.namespaces import ID_BASE
 from aigraph.web.negotiation import (
     GRAPH_OFFERS,
     HTML,
-    RESULT_OFFERS,
     XHTML,
     choose,
     negotiate,
@@ -100,7 +106,11 @@ def _read_body(limit: int) -> bytes:
     chunks, size = [], 0
     # A stream may return less than asked (chunked bodies, some servers): read until the end.
     while size <= limit:
-        chunk = request.stream.read(limit + 1 - size)
+        try:
+            chunk = request.stream.read(limit + 1 - size)
+        except (OSError, ValueError, ClientDisconnected) as error:
+            # A malformed chunked encoding, a body shorter than its Content-Length.
+            raise BadRequest(f"the request body could not be read: {error}") from None
         if not chunk:
             break
         chunks.append(chunk)
@@ -182,7 +192,8 @@ def _base_iri() -> str | None:
 
 
 def _content_type(media_type: str) -> str:
-    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    fmt = formats.by_media_type(media_type)
+    return fmt.content_type if fmt is not None else media_type
 
 
 def _results_response(outcome: Outcome) -> Response:
@@ -252,7 +263,11 @@ def _without_query(protocol: ProtocolRequest) -> Response | str:
 
 def _editor(query: str = "") -> str:
     settings = state().settings
-    names = [{"name": f.name, "media_type": f.media_type} for f in formats.FORMATS]
+    # The editor's download links come from the registry too; results formats go by their
+    # short name (CSV, JSON), graph formats by their own (Turtle, JSON-LD).
+    names = [{"name": f.name, "kind": f.kind, "media_type": f.media_type,
+              "label": f.name.upper() if f.kind == formats.RESULTS else f.label}
+             for f in formats.FORMATS]
     page = EditorPage(endpoint=request.base_url, query=query, formats=names,
                       max_rows=settings.max_rows, time_limit=settings.query_time_limit)
     return render_template("sparql/editor.html", **asdict(page))
@@ -286,17 +301,17 @@ def endpoint():
     if choice.page:
         # A shared link opened in a browser: show the query in the editor, which runs it.
         return _editor(text)
-    if not choice.any:
-        offers = ", ".join([*RESULT_OFFERS, *GRAPH_OFFERS])
-        raise NotAcceptable(f"none of the media types this request accepts can be produced; "
-                            f"available: {offers}")
-    outcome = executor().run(text, choice.results, choice.graph, base=_base_iri())
+    outcome = executor().run(text, choice.results, choice.graph, base=_base_iri(),
+                             client=request.remote_addr)
+    g.aigraph_query_ms = outcome.ms  # for the request log
     return _results_response(outcome)
 
 
 @bp.errorhandler(AigraphError)
 def render_error(error: AigraphError) -> Response:
     """Send the error's message as JSON to clients that asked for JSON, else as plain text."""
+    if isinstance(error, StoreError):  # the store is down or unreachable: try again later
+        error.status, error.retry_after = 503, STORE_RETRY_AFTER
     if wants_json(request.headers.get("Accept"), request.args.get("format")):
         body = json.dumps({"error": error.message, "status": error.status}, ensure_ascii=False)
         response = Response(body, status=error.status, content_type="application/json")
@@ -305,6 +320,8 @@ def render_error(error: AigraphError) -> Response:
                             content_type="text/plain; charset=utf-8")
     if error.status == 405:
         response.headers["Allow"] = ALLOWED_METHODS
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

@@ -7,14 +7,6 @@ export const VIEWS = ["table", "chart", "timeline"];
 /* Longest download URL followed as a link; a longer query is posted instead. */
 export const LONG_URL = 7000;
 
-export const DOWNLOADS = {
-  select: [["csv", "CSV", "text/csv"], ["tsv", "TSV", "text/tab-separated-values"],
-           ["json", "JSON", "application/sparql-results+json"],
-           ["xml", "XML", "application/sparql-results+xml"]],
-  graph: [["ttl", "Turtle", "text/turtle"], ["nt", "N-Triples", "application/n-triples"],
-          ["jsonld", "JSON-LD", "application/ld+json"], ["rdf", "RDF/XML", "application/rdf+xml"]]
-};
-
 /* The fragment for a query and the view to show it in (the table needs no mention). */
 export function fragment(query, view) {
   let hash = "#query=" + encodeURIComponent(query);
@@ -34,12 +26,14 @@ export function readQuery(hash, search) {
   return {query: params.get("query"), view: VIEWS.indexOf(view) >= 0 ? view : null};
 }
 
-/* The download links for a result: [{format, name, label, media, href, post}], `post` true
- * when the URL would be too long and the query must be sent in a POST body. */
-export function downloadLinks(endpoint, query, kind) {
-  const formats = kind === "graph" ? DOWNLOADS.graph : DOWNLOADS.select;
-  return formats.map(function ([format, label, media]) {
-    const href = endpoint + "?query=" + encodeURIComponent(query) + "&format=" + format;
-    return {format, label, media, href, name: "aigraph-results." + format, post: href.length > LONG_URL};
+/* The download links for a result of `kind` ("results" or "graph"), one per format of that
+ * kind in `formats` (the server's registry: [{name, kind, media_type, label}]), as
+ * [{format, name, label, media, href, post}]; `post` is true when the URL would be too long
+ * and the query must be sent in a POST body instead. */
+export function downloadLinks(endpoint, query, kind, formats) {
+  return formats.filter((f) => f.kind === kind).map(function (f) {
+    const href = endpoint + "?query=" + encodeURIComponent(query) + "&format=" + f.name;
+    return {format: f.name, label: f.label, media: f.media_type, href,
+            name: "aigraph-results." + f.name, post: href.length > LONG_URL};
   });
 }

@@ -22,6 +22,7 @@ function start() {
   const data = (id) => JSON.parse(el(id).textContent);
   const T = data("sq-texts");
   const GALLERY = data("sq-gallery-data");
+  const FORMATS = data("sq-formats-data");
   const ENDPOINT = root.getAttribute("data-endpoint");
   const vocab = {prefixes: data("sq-prefixes-data"), terms: [], entities: []};
   const names = namer(vocab.prefixes, root.getAttribute("data-entity-base"), root.getAttribute("data-entity-page"));
@@ -298,7 +299,7 @@ function start() {
     const box = el("sq-download-links");
     box.textContent = "";
     const absolute = new URL(ENDPOINT, location.href).href;
-    downloadLinks(absolute, text, state.kind === "graph" ? "graph" : "select").forEach(function (link, i) {
+    downloadLinks(absolute, text, state.kind === "graph" ? "graph" : "results", FORMATS).forEach(function (link, i) {
       if (i) box.appendChild(document.createTextNode(" · "));
       const a = make("a", {href: link.href, download: link.name, "data-format": link.format,
                            "class": "sq-download"}, link.label);

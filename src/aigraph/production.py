@@ -1,0 +1,228 @@
+"""Run the web application in production: gunicorn's master and its worker processes.
+
+``aigraph serve`` lands here unless ``--dev`` asks for Flask's development server. The master
+prepares the shared on-disk store once (see ``aigraph.persist``), then forks ``workers``
+processes that each build the application with ``create_app`` and answer with ``threads``
+threads. Query worker processes (``aigraph.executor``) belong to each web worker; the
+``query_workers`` setting is their total, spread over the web workers, so a bigger ``--workers``
+does not multiply them. Every web worker and query worker opens the same read-only store folder,
+so the graph sits once in the page cache instead of once per process.
+
+Signals are gunicorn's: ``HUP`` starts new workers (on the current data) and lets the old ones
+finish their requests; ``TERM`` stops accepting, finishes what is under way (up to the
+``graceful_timeout`` setting) and exits; ``INT`` or ``QUIT`` stop at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+from aigraph.settings import Settings
+
+#: Most web workers ``--workers`` picks by itself, whatever the number of cores.
+MAX_DEFAULT_WORKERS = 8
+#: Seconds after a web worker boots before it starts its query workers.
+EXECUTOR_DELAY = 1.0
+#: Seconds between two checks of the data files' modification times, in each web worker.
+WATCH_EVERY = 2.0
+
+
+def default_workers(cores: int | None = None) -> int:
+    """One web worker per core (at least two, at most MAX_DEFAULT_WORKERS).
+
+    Fewer than gunicorn's usual two per core, measured: the threads of a worker already overlap
+    the waits (pyoxigraph releases the GIL, user queries run in query worker processes), while
+    each extra web worker costs its own Python, application and query worker (about 100 MiB)
+    and slows the cold start, all workers booting at once.
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(2, min(cores, MAX_DEFAULT_WORKERS))
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How to serve: where to listen and how many processes and threads answer."""
+
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 0
+    threads: int = 4
+    access_log: bool = False
+
+    @property
+    def bind(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+
+def per_worker_settings(settings: Settings, workers: int) -> Settings:
+    """Spread ``query_workers`` over the web workers: each gets its share, at least one."""
+    share = max(1, -(-int(settings.query_workers) // max(1, workers)))
+    return settings.replace(query_workers=share)
+
+
+def request_timeout(settings: Settings) -> float:
+    """Seconds a request may take before gunicorn treats its worker as stuck.
+
+    A request's slowest legitimate part is a user query at the time limit; a ``request_timeout``
+    setting, where one is declared, is used when it is longer.
+    """
+    declared = float(getattr(settings, "request_timeout", 0) or 0)
+    return max(declared, float(settings.query_time_limit) + 20.0)
+
+
+def gunicorn_config(settings: Settings, options: ServeOptions) -> dict:
+    """The gunicorn settings ``aigraph serve`` runs with."""
+    workers = options.workers or default_workers()
+    config = {
+        "bind": [options.bind],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": max(1, options.threads),
+        "timeout": int(request_timeout(settings)),
+        "graceful_timeout": int(settings.graceful_timeout),
+        "keepalive": int(settings.keepalive),
+        "proc_name": "aigraph",
+        # Headers beyond these sizes are refused by gunicorn with a 400 before Flask sees them.
+        "limit_request_line": 8190,
+        "accesslog": "-" if options.access_log else None,
+        "errorlog": "-",
+        "loglevel": "info",
+        # Newer gunicorns open a control socket in the home folder; nothing here uses it.
+        "control_socket_disable": True,
+    }
+    return config
+
+
+def _on_starting(settings: Settings):
+    def hook(server) -> None:
+        from aigraph.persist import prepare
+
+        prepare(settings)
+    return hook
+
+
+def _worker_exit(server, worker) -> None:
+    """Stop the worker's query processes and release its store (runs in the web worker)."""
+    app = getattr(worker, "wsgi", None)
+    executor = getattr(app, "extensions", {}).get("aigraph_executor") if app else None
+    if executor is not None:
+        executor.close()
+
+
+def build_app(settings: Settings):
+    """Create the application as a web worker serves it (proxy headers applied)."""
+    from aigraph.persist import open_prepared
+    from aigraph.web import create_app
+
+    store = open_prepared(settings)
+    config = {"AIGRAPH": settings}
+    if store is not None:
+        config["AIGRAPH_STORE"] = store
+    app = create_app(config)
+    apply_proxy_fix(app, settings)
+    if store is not None:
+        watch_data(app, store, settings)
+    # Start the query workers beside the first requests rather than inside the first query,
+    # a moment after boot so that they do not compete with it (a query before then starts
+    # them itself).
+    timer = threading.Timer(EXECUTOR_DELAY, _start_quietly,
+                            args=(app.extensions["aigraph_executor"],))
+    timer.daemon = True
+    timer.start()
+    return app
+
+
+def _start_quietly(executor) -> None:
+    try:
+        executor.start()
+    except Exception:  # the first query tries again and reports the error to its client
+        logging.getLogger("aigraph").exception("the query workers did not start")
+
+
+def _signature(files) -> tuple:
+    found = []
+    for file in files:
+        try:
+            stat = os.stat(file)
+        except OSError:
+            found.append((str(file), None))
+            continue
+        found.append((str(file), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def watch_data(app, store, settings: Settings, every: float = WATCH_EVERY) -> None:
+    """Reload the store of this web worker when another process changed the data files.
+
+    With several web workers, a curator's save reaches the worker that made it; the others
+    notice the files' new modification times here (checked at most every ``every`` seconds,
+    on the next request) and refresh their store, when the store knows how to.
+    """
+    from aigraph.persist import data_files_of
+
+    state = {"files": data_files_of(settings), "checked": time.monotonic()}
+    state["signature"] = _signature(state["files"])
+    lock = threading.Lock()
+
+    def check() -> None:
+        now = time.monotonic()
+        if now - state["checked"] < every or not lock.acquire(blocking=False):
+            return
+        try:
+            state["checked"] = now
+            files = data_files_of(settings)
+            signature = _signature(files)
+            if signature != state["signature"]:
+                state["signature"] = signature
+                refresh = getattr(store, "refresh", None)
+                if refresh is not None:
+                    refresh(files)
+        finally:
+            lock.release()
+
+    app.before_request(check)
+
+
+def apply_proxy_fix(app, settings: Settings) -> None:
+    """Trust ``proxy_count`` reverse proxies' X-Forwarded-* headers (none when it is 0)."""
+    count = int(settings.proxy_count)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count, x_prefix=count)
+
+
+def run(settings: Settings, options: ServeOptions) -> int:
+    """Serve with gunicorn until it is stopped; return the exit code."""
+    from gunicorn.app.base import BaseApplication
+
+    workers = options.workers or default_workers()
+    worker_settings = per_worker_settings(settings, workers)
+    config = gunicorn_config(settings, options)
+
+    class Application(BaseApplication):
+        """gunicorn's view of aigraph: the settings above and one app per web worker."""
+
+        def load_config(self) -> None:
+            for key, value in config.items():
+                if key in self.cfg.settings and value is not None:
+                    self.cfg.set(key, value)
+            self.cfg.set("on_starting", _on_starting(settings))
+            self.cfg.set("on_reload", _on_starting(settings))
+            self.cfg.set("worker_exit", _worker_exit)
+
+        def load(self):
+            return build_app(worker_settings)
+
+    print(f"aigraph serving on http://{options.bind}/ with {workers} workers x "
+          f"{config['threads']} threads ({settings.store or 'embedded'} store)", file=sys.stderr)
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    Application().run()
+    return 0

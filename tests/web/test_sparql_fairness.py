@@ -1,0 +1,142 @@
+"""Fairness at /sparql: heavy queries cannot starve cheap ones, nobody waits without end.
+
+Behaviour only: the timings (cheap answers in milliseconds, heavy ones by limit + 1 s) are
+measured by bench/fairness.py, which prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from aigraph.web import create_app
+
+CROSS_PRODUCT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+                 "?j ?k ?l }")
+JSON = "application/sparql-results+json"
+TIME_LIMIT = "the query was stopped after 2 s"
+LANE_FULL = "long queries were already running"
+
+
+def make_app(settings, store, **changes):
+    changes.setdefault("rate_limit", "")
+    return create_app({"TESTING": True, "AIGRAPH": settings.replace(**changes),
+                       "AIGRAPH_STORE": store})
+
+
+@pytest.fixture
+def fair(settings, store):
+    """Two ordinary workers, two slow-lane places, a 2 s limit, no per-client cap."""
+    app = make_app(settings, store, query_time_limit=2.0, query_workers=2,
+                   slow_query_workers=2, slow_query_after=0.25, client_queries=0)
+    app.extensions["aigraph_executor"].start()
+    yield app
+    app.extensions["aigraph_executor"].close()
+
+
+def ask(app, query, address="127.0.0.1"):
+    return app.test_client().get("/sparql", query_string={"query": query},
+                                 headers={"Accept": JSON},
+                                 environ_base={"REMOTE_ADDR": address})
+
+
+def run_heavies(app, count):
+    """Send ``count`` heavy queries at once from different clients; return threads, answers."""
+    answers = []
+    threads = [threading.Thread(target=lambda i=i: answers.append(
+        ask(app, CROSS_PRODUCT, f"10.0.0.{i + 1}"))) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads, answers
+
+
+def wait_until(condition, limit=60.0):
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.01)
+
+
+def test_a_cheap_query_answers_while_six_heavy_ones_run(fair):
+    executor = fair.extensions["aigraph_executor"]
+    threads, answers = run_heavies(fair, 6)
+    wait_until(lambda: executor.slow_queries == 2)
+    cheap = [ask(fair, "ASK {}", "10.0.1.1") for _ in range(5)]
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in cheap] == [200] * 5
+    assert all(json.loads(r.data)["boolean"] is True for r in cheap)
+    assert len(answers) == 6
+    assert {r.status_code for r in answers} == {503}
+    messages = [r.get_data(as_text=True) for r in answers]
+    # Two ran in the slow lane until the limit; the others found the lane full.
+    assert sum(TIME_LIMIT in m for m in messages) >= 2
+    assert all(TIME_LIMIT in m or LANE_FULL in m for m in messages), messages
+    lane_full = [r for r in answers if LANE_FULL in r.get_data(as_text=True)]
+    assert all(int(r.headers["Retry-After"]) >= 1 for r in lane_full)
+    # Every worker that ran a heavy query was replaced: the pool is whole again.
+    wait_until(lambda: executor.slow_queries == 0)
+    assert ask(fair, "ASK {}").status_code == 200
+    assert len(executor.worker_pids()) == 2
+
+
+def test_a_client_past_its_cap_gets_429_with_retry_after(settings, store):
+    app = make_app(settings, store, query_time_limit=2.0, client_queries=1)
+    executor = app.extensions["aigraph_executor"].start()
+    try:
+        threads, answers = run_heavies(app, 1)  # from 10.0.0.1
+        wait_until(lambda: executor.idle_workers < 2)
+        again = ask(app, "ASK {}", "10.0.0.1")
+        other = ask(app, "ASK {}", "10.0.0.2")
+        for thread in threads:
+            thread.join()
+        assert again.status_code == 429
+        assert "you already have 1 queries running" in again.get_data(as_text=True)
+        assert int(again.headers["Retry-After"]) >= 1
+        assert other.status_code == 200
+        assert answers[0].status_code == 503
+        # Once the heavy query is over, the same client may query again.
+        assert ask(app, "ASK {}", "10.0.0.1").status_code == 200
+    finally:
+        executor.close()
+
+
+def test_a_full_pool_answers_503_with_retry_after_instead_of_waiting(settings, store):
+    app = make_app(settings, store, query_time_limit=2.0, query_workers=1,
+                   slow_query_workers=0, slow_query_after=5.0, query_queue_wait=0.1,
+                   client_queries=0)
+    executor = app.extensions["aigraph_executor"].start()
+    try:
+        threads, answers = run_heavies(app, 1)
+        wait_until(lambda: executor.idle_workers == 0)
+        busy = ask(app, "ASK {}", "10.0.1.1")
+        for thread in threads:
+            thread.join()
+        assert busy.status_code == 503
+        assert "query workers are busy" in busy.get_data(as_text=True)
+        assert int(busy.headers["Retry-After"]) >= 1
+        assert answers[0].status_code == 503
+        assert TIME_LIMIT in answers[0].get_data(as_text=True)
+    finally:
+        executor.close()
+
+
+def test_waiting_queries_are_bounded(settings, store):
+    app = make_app(settings, store, query_time_limit=2.0, query_workers=1,
+                   slow_query_workers=0, slow_query_after=5.0, max_waiting_queries=0,
+                   client_queries=0)
+    executor = app.extensions["aigraph_executor"].start()
+    try:
+        threads, _answers = run_heavies(app, 1)
+        wait_until(lambda: executor.idle_workers == 0)
+        refused = ask(app, "ASK {}", "10.0.1.1")
+        for thread in threads:
+            thread.join()
+        assert refused.status_code == 503
+        assert "already waiting" in refused.get_data(as_text=True)
+        assert "Retry-After" in refused.headers
+    finally:
+        executor.close()
