@@ -89,8 +89,9 @@ def _wait(url: str, process: subprocess.Popen, started: float, seconds: float = 
 
 
 def start_aigraph(data_dir: Path, ontology_dir: Path, store_path: Path, workers: int,
-                  store: str = "", log: Path | None = None) -> Server:
-    """``aigraph serve`` with gunicorn; the cold start ends with the home page's first 200."""
+                  store: str = "", log: Path | None = None, probe: str = "/",
+                  seconds: float = 1800) -> Server:
+    """``aigraph serve`` with gunicorn; the cold start ends with ``probe``'s first 200."""
     port = free_port()
     env = {**os.environ, "AIGRAPH_DATA_DIR": str(data_dir), "AIGRAPH_ONTOLOGY_DIR":
            str(ontology_dir), "AIGRAPH_STORE_PATH": str(store_path), "AIGRAPH_STORE": store,
@@ -106,7 +107,12 @@ def start_aigraph(data_dir: Path, ontology_dir: Path, store_path: Path, workers:
         env=env, stdout=subprocess.DEVNULL,
         stderr=open(log, "ab") if log else subprocess.DEVNULL)  # noqa: SIM115
     base = f"http://127.0.0.1:{port}"
-    cold = _wait(base + "/", process, started)
+    try:
+        cold = _wait(base + probe, process, started, seconds)
+    except RuntimeError:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=120)
+        raise
     return Server("aigraph", base + "/sparql", process, cold, {"base": base})
 
 
