@@ -40,17 +40,23 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--record", type=Path)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the on-disk store an earlier run built")
     parser.add_argument("--page-wait", type=float, default=300.0,
                         help="seconds to wait for the first home page")
     args = parser.parse_args()
     folder, files = dataset(args.size, args.out)
     megabytes = sum(f.stat().st_size for f in files) / 2**20
     store_path = args.out / f"store-cold-{args.size}"
-    shutil.rmtree(store_path, ignore_errors=True)
+    labels = ["first start (builds the on-disk store)", "second start (reuses it)",
+              "third start (reuses it)"]
+    if args.reuse:
+        labels = [f"start {n} (reuses the store a previous run built)" for n in (1, 2, 3)]
+    else:
+        shutil.rmtree(store_path, ignore_errors=True)
     load_before = os.getloadavg()
     rows = []
-    for label in ("first start (builds the on-disk store)", "second start (reuses it)",
-                  "third start (reuses it)"):
+    for label in labels:
         server = start_aigraph(folder, ROOT / "ontology", store_path, args.workers,
                                probe="/healthz")
         try:
