@@ -43,7 +43,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
-    app = create_app({"AIGRAPH": Settings.load({"store": ""})})
+    # No rate limit nor per-client cap: every request here comes from one address.
+    app = create_app({"AIGRAPH": Settings.load({"store": "", "rate_limit": "", "client_queries": 0})})
     client = app.test_client()
     store = app.extensions["aigraph"].store
     headers = {"Accept": JSON}
