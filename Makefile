@@ -29,8 +29,12 @@ node:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
 
-run: install
-	$(BIN)/aigraph serve --host $(HOST) --port $(PORT)
+# A random secret key for log-in sessions, made once and kept in instance/ (git ignores it).
+instance/secret_key:
+	mkdir -p instance && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: install instance/secret_key
+	AIGRAPH_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/aigraph serve --host $(HOST) --port $(PORT)
 
 # Debian's OpenLink Virtuoso for the remote-store tests (they start their own server on free
 # loopback ports, with a temporary database; nothing runs as a service).

@@ -101,7 +101,8 @@ def start_aigraph(data_dir: Path, ontology_dir: Path, store_path: Path, workers:
            "AIGRAPH_VALIDATE_ON_START": os.environ.get(
                "AIGRAPH_VALIDATE_ON_START", "1" if data_dir.name == "data-shipped" else "0"),
            # Benchmark clients are many requests from one address.
-           "AIGRAPH_CLIENT_QUERIES": "0"}
+           "AIGRAPH_CLIENT_QUERIES": "0",
+           "AIGRAPH_SECRET_KEY": os.environ.get("AIGRAPH_SECRET_KEY", os.urandom(24).hex())}
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(BIN / "aigraph"), "serve", "--port", str(port), "--workers", str(workers)],

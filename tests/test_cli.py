@@ -63,6 +63,16 @@ def test_syntax_error_exits_2_with_a_message(env, capsys):
     assert "syntax error" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("query", "where"), [
+    ("SELECT ?x WHERE { ?x a aig:Model . FILTER( }", "line 1, column 45"),
+    ("SELECT ?x\nWHERE { ?x a aig:Model . FILTER( }", "line 2, column 35"),
+])
+def test_syntax_error_points_into_the_users_own_text(env, capsys, query, where):
+    """The predeclared prefixes sit on line 1 too; the column must not count them."""
+    assert main(["query", query]) == 2
+    assert where in capsys.readouterr().err
+
+
 def test_updates_are_refused(env, capsys):
     assert main(["query", "INSERT DATA { id:a rdfs:label 'x' }"]) == 2
     assert "read-only" in capsys.readouterr().err

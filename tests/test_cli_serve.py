@@ -33,7 +33,8 @@ def _ask(port: int) -> bytes:
 
 def _env(settings, tmp_path) -> dict:
     return {**os.environ, "AIGRAPH_DATA_DIR": settings.data_dir,
-            "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path)}
+            "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
+            "AIGRAPH_SECRET_KEY": "serve-test-" + "0123456789abcdef" * 2}
 
 
 def test_serve_runs_gunicorn_and_stops_on_sigterm(settings, tmp_path):

@@ -24,6 +24,8 @@ from aigraph.settings import PROJECT_ROOT
 from aigraph.web import create_app
 from tests.oxigraph_server import free_port, oxigraph_binary
 
+#: The server refuses to start without a secret key (it signs curators' sessions).
+SECRET_KEY = "faults-test-" + "0123456789abcdef" * 2
 CROSS_PRODUCT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
                  "?j ?k ?l }")
 
@@ -46,6 +48,7 @@ def serving(settings, tmp_path, **env_settings):
     port = free_port()
     env = {**os.environ, "AIGRAPH_DATA_DIR": settings.data_dir,
            "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
+           "AIGRAPH_SECRET_KEY": SECRET_KEY,
            **{f"AIGRAPH_{k.upper()}": str(v) for k, v in env_settings.items()}}
     process = subprocess.Popen([sys.executable, "-m", "aigraph", "serve", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -116,6 +119,7 @@ def test_wire_level_refusals_are_our_own_plain_errors(settings, tmp_path):
 def _serve_once(settings, tmp_path, **env_settings) -> subprocess.CompletedProcess:
     env = {**os.environ, "AIGRAPH_DATA_DIR": settings.data_dir,
            "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
+           "AIGRAPH_SECRET_KEY": SECRET_KEY,
            **{f"AIGRAPH_{k.upper()}": str(v) for k, v in env_settings.items()}}
     return subprocess.run([sys.executable, "-m", "aigraph", "serve", "--port",
                            str(free_port())], env=env, capture_output=True, text=True,

@@ -32,7 +32,7 @@ def test_same_triple_count(remote, store):
 def test_every_named_query_gives_the_same_rows(remote, store):
     # Parameterised queries get a representative value; both stores bind it their own way.
     sample = {"lang": Literal("it"), "org": entity_iri("mistral-ai"),
-              "entity": entity_iri("deepseek-r1")}
+              "entity": entity_iri("deepseek-r1"), "model": entity_iri("deepseek-r1")}
     for name in queries.names():
         query = queries.get(name)
         if "SELECT" not in query.text.upper():

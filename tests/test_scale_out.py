@@ -38,7 +38,8 @@ def _serve(url: str, tmp_path, name: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**os.environ, "AIGRAPH_STORE": url, "TMPDIR": str(tmp_path),
            # Remote answers may change under us: no result cache, so each count is asked.
-           "AIGRAPH_RESULT_CACHE_MB": "0"}
+           "AIGRAPH_RESULT_CACHE_MB": "0", "AIGRAPH_RATE_LIMIT": "",
+           "AIGRAPH_SECRET_KEY": "scale-out-test-" + "0123456789abcdef" * 2}
     process = subprocess.Popen(
         [sys.executable, "-m", "aigraph", "serve", "--port", str(port), "--workers", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

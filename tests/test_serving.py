@@ -85,7 +85,10 @@ def server(settings, tmp_path):
     port = free_port()
     env = {**os.environ, "AIGRAPH_DATA_DIR": settings.data_dir,
            "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
-           "AIGRAPH_STORE_PATH": str(tmp_path / "store"), "AIGRAPH_GRACEFUL_TIMEOUT": "20"}
+           "AIGRAPH_STORE_PATH": str(tmp_path / "store"), "AIGRAPH_GRACEFUL_TIMEOUT": "20",
+           "AIGRAPH_SECRET_KEY": "serving-test-" + "0123456789abcdef" * 2,
+           # One client sends every request here: no rate limit, no per-client cap.
+           "AIGRAPH_RATE_LIMIT": "", "AIGRAPH_CLIENT_QUERIES": "0"}
     process = subprocess.Popen(
         [sys.executable, "-m", "aigraph", "serve", "--port", str(port), "--workers", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

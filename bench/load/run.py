@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -50,7 +51,7 @@ def main() -> int:
     args = parser.parse_args()
     port = free_port()
     env = {**os.environ, "AIGRAPH_RATE_LIMIT": "", "AIGRAPH_CLIENT_QUERIES": "0",
-           "AIGRAPH_VALIDATE_ON_START": "0"}
+           "AIGRAPH_VALIDATE_ON_START": "0", "AIGRAPH_SECRET_KEY": secrets.token_hex(32)}
     server = subprocess.Popen([sys.executable, "-m", "aigraph", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -1,4 +1,5 @@
-"""The ``aigraph`` command line: serve, validate, query, path, export and stats.
+"""The ``aigraph`` command line: serve, validate, query, path, export and stats (the curation commands
+user, token, revert and import live in aigraph.curation.commands).
 
 Commands import the heavier parts they need (Flask, pySHACL, the paths) when they run, so that a
 quick ``aigraph query`` loads none of them. Messages come from the Babel catalog in the language
@@ -18,11 +19,12 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from aigraph import formats, queries
-from aigraph.errors import AigraphError
-from aigraph.guard import check_query
+from aigraph import cli_data, formats, queries
+from aigraph.errors import AigraphError, QuerySyntaxError
+from aigraph.guard import check_query, locate
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.namespaces import compact
+from aigraph.production import add_serve_options
 from aigraph.settings import Settings
 from aigraph.store import Rows, Store, data_files, open_store
 
@@ -41,7 +43,7 @@ def _lang(args, settings: Settings) -> str:
 def _store(settings: Settings, spec: str | None) -> Store:
     return open_store(spec if spec is not None else settings.store,
                       ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-                      update_url=settings.update_url)
+                      update_url=settings.update_url, history_dir=settings.history_dir)
 
 
 def _cell(term: Node | None) -> str:
@@ -199,6 +201,14 @@ def cmd_query(args, settings: Settings) -> int:
         print(translate(lang, "give a query, or --file F"), file=sys.stderr)
         return 2
     checked = check_query(text)
+    try:
+        return _run_query(args, settings, lang, checked)
+    except QuerySyntaxError as error:
+        # The engine counts columns from the predeclared prefixes; point at the user's text.
+        raise QuerySyntaxError(locate(str(error), checked)) from error
+
+
+def _run_query(args, settings: Settings, lang: str, checked) -> int:
     text, form = checked.text, checked.form
     store = _store(settings, args.store)
     out = sys.stdout.buffer
@@ -314,12 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-url", default="",
                    help="SPARQL 1.1 Update URL of a remote store, for curation writes "
                         "(nothing writes to a remote store yet)")
-    p.add_argument("--workers", type=int, default=0,
-                   help="web worker processes (default: one per core, at least 2, at most 8)")
-    p.add_argument("--threads", type=int, default=4, help="threads per web worker")
-    p.add_argument("--access-log", action="store_true", help="log every request to stderr")
-    p.add_argument("--dev", action="store_true",
-                   help="Flask's development server (one process, not for production)")
+    add_serve_options(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes")
@@ -373,6 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None)
     p.set_defaults(func=cmd_path)
 
+    cli_data.add_commands(sub)
+
+    from aigraph.curation.commands import add_parsers
+    add_parsers(sub)  # user, token, revert, import
     return parser
 
 

@@ -20,7 +20,8 @@ server. Fairness rests on three rules:
 Workers come from the ``forkserver`` start method: they are forked from a clean server process
 that has imported the worker module but never opened a store, which makes a replacement cost
 milliseconds instead of a fresh interpreter's start. How the store is copied for them is
-chosen by the store's ``kind`` in ``PREPARERS``.
+chosen by the store's ``kind`` in ``query_copies.PREPARERS``; when the store's version moves
+(a curator saved a change) the workers move to a fresh copy.
 """
 
 from __future__ import annotations
@@ -35,16 +36,16 @@ import threading
 import time
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from aigraph.errors import AigraphError, Busy, NotAcceptable, QueryTimeout, StoreError
 from aigraph.formats import GRAPH, RESULTS, media_types
 from aigraph.guard import check_query
+from aigraph.query_copies import COPY_PREFIX, PREPARERS, prepare_embedded, sweep_stale_copies
 from aigraph.query_worker import Died, Expired, Job, Outcome, Worker, WorkerConfig
 from aigraph.settings import Settings
-from aigraph.store import EmbeddedStore, Store
+from aigraph.store import Store
 
 __all__ = ["Executor", "Outcome", "sweep_stale_copies", "COPY_PREFIX", "WORKER_MEMORY_LIMIT"]
 
@@ -53,57 +54,6 @@ STARTUP_TIMEOUT = 60.0
 #: Heap (RLIMIT_DATA) a worker may use: a query that sorts or groups a cross product can
 #: otherwise take gigabytes within the time limit. Past it the worker aborts and is replaced.
 WORKER_MEMORY_LIMIT = 2 * 2**30
-#: Temporary folders holding store copies are named ``aigraph-query-<server pid>-<random>``.
-COPY_PREFIX = "aigraph-query-"
-
-
-def _prepare_embedded(store: Store, tmpdir: str, config: WorkerConfig) -> WorkerConfig:
-    """Write an on-disk copy of the embedded store for the workers to open read-only."""
-    # A folder prepared for this very data version (aigraph.persist, under `aigraph serve`)
-    # is opened by the workers as it is: no copy per web worker.
-    shared = getattr(store, "shared_path", None)
-    if shared and Path(shared).name == store.version:
-        return replace(config, location=shared, version=store.version)
-    files = getattr(store, "files", None)
-    if not files:
-        dump = Path(tmpdir) / "graph.nt"
-        dump.write_bytes(store.export("application/n-triples"))
-        files = [dump]
-    path = Path(tmpdir) / "store"
-    # Loaded and flushed here, then released when ``copy`` goes, before workers open it.
-    copy = EmbeddedStore.from_files(files, path=path)
-    version = copy.version
-    del copy
-    return replace(config, location=str(path), version=version)
-
-
-def _prepare_remote(store: Store, tmpdir: str, config: WorkerConfig) -> WorkerConfig:
-    return replace(config, location=store.query_url, version="remote")
-
-
-#: How the workers' view of each kind of store (``Store.kind``) is prepared.
-PREPARERS: dict[str, Callable[[Store, str, WorkerConfig], WorkerConfig]] = {
-    "embedded": _prepare_embedded,
-    "remote": _prepare_remote,
-}
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
-def sweep_stale_copies(tmp: str | None = None) -> None:
-    """Delete store copies left by servers that died without cleaning up (SIGTERM, SIGKILL)."""
-    for folder in Path(tmp or tempfile.gettempdir()).glob(COPY_PREFIX + "*"):
-        pid = folder.name[len(COPY_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _shutdown(workers: set[Worker], lock: threading.Condition, tmpdir: str) -> None:
@@ -229,7 +179,34 @@ class Executor:
         """Drop ``worker`` from the pool and stop it (outside the lock: it may take a while)."""
         with self._lock:
             self._workers.discard(worker)
+            old = worker.config
+            unused = old is not self._config and old.kind == "embedded" and \
+                not any(w.config is old for w in self._workers)
         worker.stop(grace=0)
+        if unused:
+            # The last worker on a copy older than the data is gone: free its disk.
+            shutil.rmtree(old.location, ignore_errors=True)
+
+    def _follow_store(self) -> None:
+        """Copy the data again when the store's version moved (a curator saved a change).
+
+        Idle workers on the old copy are replaced at once, busy ones when they finish
+        (``_release``); an old copy is removed with its last worker (``_forget``).
+        """
+        config = self._config
+        if config is None or config.kind != "embedded" or config.version == self.store.version:
+            return
+        with self._lock:
+            if self._closed or self._config.version == self.store.version:
+                return
+            self._config = prepare_embedded(self.store, str(Path(config.location).parent),
+                                             self._config, f"store-{self.store.version}")
+            stale = list(self._idle)
+            self._idle.clear()
+            for _ in stale:
+                self._spawn()
+        for worker in stale:
+            self._forget(worker)
 
     def _release(self, worker: Worker, slow: bool, healthy: bool) -> None:
         """Give back a worker that ran a query, keeping ``size`` ordinary workers."""
@@ -238,11 +215,13 @@ class Executor:
                 self._slow -= 1
             else:
                 self._busy -= 1
-            keep = healthy and not self._closed and len(self._idle) + self._busy < self.size
+            current = worker.config is self._config
+            keep = healthy and current and not self._closed and \
+                len(self._idle) + self._busy < self.size
             if keep:
                 self._idle.append(worker)
                 self._lock.notify()
-            elif not healthy and not slow:
+            elif (not healthy or not current) and not slow:
                 self._spawn()
         if not keep:
             self._forget(worker)
@@ -271,6 +250,7 @@ class Executor:
     def _acquire(self, deadline: float) -> Worker:
         """Take a live, ready ordinary worker, or raise Busy/QueryTimeout at the deadline."""
         self.start()
+        self._follow_store()
         for _ in range(self.size + 2):
             with self._lock:
                 if self._closed:

@@ -50,7 +50,9 @@ class AIG(DefinedNamespace):
     _NS = Namespace(VOCAB)
     _fail = True
 
+    AnyLicense: URIRef
     Category: URIRef
+    Change: URIRef
     ChronologicalOrder: URIRef
     Collective: URIRef
     Company: URIRef
@@ -58,11 +60,15 @@ class AIG(DefinedNamespace):
     DatePrecisions: URIRef
     DayPrecision: URIRef
     DependencyOrder: URIRef
+    DerivativeTerms: URIRef
+    DerivativeTermsList: URIRef
     High: URIRef
     ImportanceLevel: URIRef
     ImportanceLevels: URIRef
+    KeepsRestrictions: URIRef
     Landmark: URIRef
     License: URIRef
+    LicenseChange: URIRef
     Low: URIRef
     Medium: URIRef
     Milestone: URIRef
@@ -78,6 +84,7 @@ class AIG(DefinedNamespace):
     PublicBody: URIRef
     ReadingPath: URIRef
     ResearchInstitute: URIRef
+    SameLicense: URIRef
     University: URIRef
     YearPrecision: URIRef
     activeParameterCount: URIRef
@@ -85,9 +92,13 @@ class AIG(DefinedNamespace):
     basedOn: URIRef
     buildsOn: URIRef
     category: URIRef
+    changeDate: URIRef
+    changes: URIRef
+    codeLicense: URIRef
     country: URIRef
     date: URIRef
     datePrecision: URIRef
+    derivativeTerms: URIRef
     developedBy: URIRef
     excludes: URIRef
     foundingYear: URIRef
@@ -98,10 +109,12 @@ class AIG(DefinedNamespace):
     involves: URIRef
     lastReviewed: URIRef
     license: URIRef
+    licenseChange: URIRef
     memberCategory: URIRef
     memberInvolves: URIRef
     milestone: URIRef
     minImportance: URIRef
+    newLicense: URIRef
     note: URIRef
     openWeights: URIRef
     ordering: URIRef
@@ -109,16 +122,18 @@ class AIG(DefinedNamespace):
     osiApproved: URIRef
     parameterCount: URIRef
     permitsCommercialUse: URIRef
+    permitsDerivatives: URIRef
+    previousLicense: URIRef
     rank: URIRef
     reason: URIRef
     releaseDate: URIRef
     requiresOpenWeights: URIRef
+    reverts: URIRef
     spdxId: URIRef
     stepNote: URIRef
     tagline: URIRef
     toDate: URIRef
     via: URIRef
-
 
 ID = Namespace(ID_BASE)
 

@@ -60,6 +60,16 @@ class ServeOptions:
         return f"{host}:{self.port}"
 
 
+def add_serve_options(parser) -> None:
+    """Add ``aigraph serve``'s process options to its argument parser."""
+    parser.add_argument("--workers", type=int, default=0,
+                        help="web worker processes (default: one per core, at least 2, at most 8)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per web worker")
+    parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    parser.add_argument("--dev", action="store_true",
+                        help="Flask's development server (one process, not for production)")
+
+
 def per_worker_settings(settings: Settings, workers: int) -> Settings:
     """Spread ``query_workers`` over the web workers: each gets its share, at least one."""
     share = max(1, -(-int(settings.query_workers) // max(1, workers)))

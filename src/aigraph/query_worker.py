@@ -170,6 +170,7 @@ class Worker:
     """The parent's handle on one worker process and its pipe."""
 
     def __init__(self, ctx, config: WorkerConfig):
+        self.config = config
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=worker_main, args=(child, config), daemon=True,
                                    name="aigraph-query-worker")

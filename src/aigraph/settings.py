@@ -48,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "https://w3id.org/aigraph/",
             "Public address of the site: names the dataset ({base_url}dataset) and is the URL "
             "its citation gives. Entity IRIs do not change with it (https://w3id.org/aigraph/id/{slug})."),
+    Setting("releases_dir", str(PROJECT_ROOT / "releases"),
+            "Folder of the data releases: releases.toml and one gzipped N-Triples dump per release."),
     Setting("slow_query_workers", 2,
             "Queries that may run past slow_query_after at once (the slow lane); a query that "
             "gets there when the lane is full is stopped with 503 and Retry-After."),
@@ -82,6 +84,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("validate_on_start", True,
             "Validate the data with the SHACL shapes when the server starts, and refuse to "
             "start when it does not conform; turn off for very large stores."),
+    Setting("secret_key", "",
+            "Key signing session cookies and CSRF tokens; the site refuses to start without one "
+            "outside debug mode."),
+    Setting("accounts_file", str(PROJECT_ROOT / "instance" / "accounts.json"),
+            "JSON file holding curator accounts and hashed API tokens; kept outside data_dir, "
+            "never served."),
+    Setting("history_dir", str(PROJECT_ROOT / "history"),
+            "Folder of the change history of the embedded store, one TriG file per change."),
+    Setting("login_rate_limit", "10 per minute",
+            "Most login attempts per client, in Flask-Limiter's notation; empty turns it off."),
+    Setting("max_write_bytes", 1_000_000,
+            "Largest body accepted by PUT /id/{slug}, in bytes."),
     Setting("store_path", "",
             "Folder where `aigraph serve` keeps the embedded store on disk, one subfolder per "
             "data version, reused at the next start; empty for a folder in the system temp dir."),
@@ -135,6 +149,7 @@ class Settings:
     query_workers: int
     default_language: str
     base_url: str
+    releases_dir: str
     slow_query_workers: int
     slow_query_after: float
     query_queue_wait: float
@@ -147,6 +162,11 @@ class Settings:
     request_timeout: int
     max_url_bytes: int
     validate_on_start: bool
+    secret_key: str
+    accounts_file: str
+    history_dir: str
+    login_rate_limit: str
+    max_write_bytes: int
     store_path: str
     store_memory_limit_mb: int
     result_cache_mb: int

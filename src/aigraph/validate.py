@@ -145,7 +145,14 @@ class Result:
         return self.message_it if lang == "it" and self.message_it else self.message
 
 
-def _headline(lang: str, problems: int, entities: int) -> str:
+def _headline(lang: str, problems: int, entities: int, conforms: bool = False) -> str:
+    if conforms and problems:
+        # Only warnings were found (sh:Warning): the graph conforms, and says what to look at.
+        return translate(lang, "Conforms, with %(warnings)s in %(entities)s.",
+                         warnings=translate_plural(lang, "%(num)d warning", "%(num)d warnings",
+                                                   problems),
+                         entities=translate_plural(lang, "%(num)d entity", "%(num)d entities",
+                                                   entities))
     if not problems:
         return translate(lang, "Conforms: no problems found.")
     return translate(lang, "Does not conform: %(problems)s in %(entities)s.",
@@ -180,7 +187,7 @@ class Report:
     def format_text(self, lang: str = "en") -> str:
         """Render a readable report, one block per entity, in English or Italian."""
         groups = self.by_focus()
-        head = _headline(lang, len(self.results), len(groups))
+        head = _headline(lang, len(self.results), len(groups), self.conforms)
         if not self.results:
             return head
         lines = [head]
@@ -248,7 +255,11 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
     results = [_result(results_graph, node, data)
                for node in results_graph.subjects(RDF.type, SH.ValidationResult)
                if (None, SH.detail, node) not in results_graph]
-    return Report(conforms=bool(conforms), results=_drop_echoes(results))
+    results = _drop_echoes(results)
+    # Warnings (sh:Warning, such as a license conflict along aig:basedOn) are reported but do
+    # not make the graph fail: only violations do.
+    return Report(conforms=bool(conforms) or all(r.severity != "Violation" for r in results),
+                  results=results)
 
 
 def _drop_echoes(results: list[Result]) -> list[Result]:

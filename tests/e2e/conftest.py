@@ -7,6 +7,7 @@ tests/artifacts/ (ignored by git) for a person to look at.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def base_url():
     from aigraph.settings import Settings
     from aigraph.web import create_app
 
-    app = create_app({"AIGRAPH": Settings.load(environ={})})
+    app = create_app({"AIGRAPH": Settings.load({"secret_key": secrets.token_hex(32)}, environ={})})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -25,10 +25,13 @@ __all__ = [
 
 
 def open_store(spec: str, *, ontology_dir: str, data_dir: str, update_url: str = "",
-               path: str | None = None) -> Store:
-    """Open the store named by ``spec``: empty for the embedded store, or an endpoint URL."""
+               path: str | None = None, history_dir: str = "") -> Store:
+    """Open the store named by ``spec``: empty for the embedded store, or an endpoint URL.
+
+    ``history_dir`` adds the curation history (TriG files) to the embedded store.
+    """
     if spec.startswith(("http://", "https://")):
         return RemoteStore(spec, update_url or None)
     if spec and spec != "embedded":
         raise StoreError(f"unknown store {spec!r}: leave it empty or give an http(s) URL")
-    return EmbeddedStore.from_dirs(ontology_dir, data_dir, path)
+    return EmbeddedStore.from_files(data_files(ontology_dir, data_dir, history_dir or None), path)

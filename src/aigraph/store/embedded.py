@@ -40,8 +40,10 @@ class EmbeddedStore(Store):
         store = ox.Store(str(path)) if path is not None else ox.Store()
         paths = [Path(f) for f in files]
         for file in paths:
+            # TriG files (the change history) carry their own named graph.
+            fmt = ox.RdfFormat.TRIG if file.suffix == ".trig" else ox.RdfFormat.TURTLE
             try:
-                store.load(path=str(file), format=ox.RdfFormat.TURTLE)
+                store.load(path=str(file), format=fmt)
             except SyntaxError as error:
                 raise StoreError(f"{file}:{error.lineno or '?'}: {error.msg}") from error
             except OSError as error:
@@ -112,7 +114,8 @@ class EmbeddedStore(Store):
             if self._graph is None:
                 graph = new_graph()
                 if self.files:
-                    for file in self.files:
+                    # Only the default graph: named graphs (the history) are not validated.
+                    for file in (f for f in self.files if f.suffix != ".trig"):
                         graph.parse(str(file), format="turtle")
                 else:
                     data = self._store.dump(format=ox.RdfFormat.N_TRIPLES,
@@ -123,6 +126,16 @@ class EmbeddedStore(Store):
 
     def triple_count(self) -> int:
         return len(self._store)
+
+    def refresh(self, files: Sequence[str | os.PathLike] | None = None) -> None:
+        """Reload from ``files`` (default: the same files) after a write; the version changes.
+
+        Readers holding the old pyoxigraph store finish on it; new calls see the new one.
+        """
+        fresh = EmbeddedStore.from_files(files if files is not None else self.files)
+        with self._graph_lock:
+            self._store, self.files, self._version = fresh._store, fresh.files, fresh._version
+            self._graph = None
 
     @property
     def version(self) -> str:

@@ -8,11 +8,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def data_files(ontology_dir: str | os.PathLike, data_dir: str | os.PathLike) -> list[Path]:
-    """List the Turtle files that make the graph: the vocabulary, then every data file."""
+def data_files(ontology_dir: str | os.PathLike, data_dir: str | os.PathLike,
+               history_dir: str | os.PathLike | None = None) -> list[Path]:
+    """List the files that make the graph: the vocabulary, every data file, then the change
+    history (TriG files, each naming its graph; see aigraph.curation.history)."""
     ontology = Path(ontology_dir) / "aigraph.ttl"
     data = sorted(Path(data_dir).rglob("*.ttl"))
-    return [ontology, *data]
+    history = sorted(Path(history_dir).rglob("*.trig")) if history_dir else []
+    return [ontology, *data, *history]
 
 
 def files_version(files: Iterable[Path]) -> str:

@@ -8,8 +8,9 @@ at a row cap.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import rdflib
@@ -90,3 +91,6 @@ class Store(ABC):
 
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release what the store holds."""
+
+    def refresh(self, files: Sequence[str | os.PathLike] | None = None) -> None:  # noqa: B027
+        """Forget what the store caches about its data, after a write (aigraph.curation)."""

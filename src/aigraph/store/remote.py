@@ -2,8 +2,8 @@
 
 Parameters reach the endpoint as a VALUES block (``binding``); answers come back as SPARQL
 JSON or N-Triples and are converted to rdflib terms, or, for user queries, cut at the row cap
-and rewritten by ``results``. ``update_url`` is where SPARQL 1.1 Update requests are to go:
-it is kept for curation writes, and nothing sends anything there yet.
+and rewritten by ``results``. ``update`` sends curation writes (``aigraph.curation.writer``)
+to ``update_url`` as SPARQL 1.1 Update requests.
 """
 
 from __future__ import annotations
@@ -94,6 +94,28 @@ class RemoteStore(Store):
 
     def graph(self) -> rdflib.Graph:
         return self.construct(ALL_TRIPLES)
+
+    def refresh(self, files=None) -> None:
+        with self._version_lock:
+            self._version = None
+
+    def update(self, text: str) -> None:
+        """Send one SPARQL 1.1 Update request to ``update_url`` (aigraph.curation writes)."""
+        if not self.update_url:
+            raise StoreError("this remote store has no update URL (set update_url)", 409)
+        request = urllib.request.Request(
+            self.update_url, data=urllib.parse.urlencode({"update": text}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace")[:500]
+            raise StoreError(f"{self.update_url} answered {error.code}: {detail}") from error
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise StoreError(f"cannot reach {self.update_url}: {error}") from error
+        self.refresh()
 
     def triple_count(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

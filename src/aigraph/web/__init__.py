@@ -17,6 +17,8 @@ from aigraph.settings import PROJECT_ROOT, Settings
 from aigraph.store import open_store
 from aigraph.web import (
     about,
+    auth,
+    curation_api,
     dataset,
     editor,
     entities,
@@ -25,7 +27,9 @@ from aigraph.web import (
     home,
     http_cache,
     i18n,
+    licensing,
     paths_views,
+    releases,
     routing,
     search,
     sparql,
@@ -51,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = given if isinstance(given, Settings) else Settings.load(given)
     store = config.pop("AIGRAPH_STORE", None) or open_store(
         settings.store, ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-        update_url=settings.update_url)
+        update_url=settings.update_url, history_dir=settings.history_dir)
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(config)
     app.extensions[KEY] = AppState(settings, store)
@@ -69,8 +73,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(licensing.bp)
+    app.register_blueprint(releases.bp)
+    auth.init_app(app)  # secret key, logins, tokens
+    curation_api.init_app(app)  # PUT/DELETE /id/{slug}, ETags, history, /changes
     from aigraph.web import request_log, security
 
     request_log.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of their routes
+    auth.limit_logins(app)  # on security's limiter
     return app

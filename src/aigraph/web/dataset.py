@@ -18,13 +18,14 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 import aigraph
-from aigraph import formats, namespaces, queries
+from aigraph import formats, namespaces, queries, releases
 from aigraph.catalog import CLASS_KEYS
 from aigraph.errors import NotFound
 from aigraph.i18n import LANGUAGES, pick, translate
 from aigraph.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, VOCAB, compact, entity_iri, slug_of
 from aigraph.store import Store
 from aigraph.web import i18n
+from aigraph.web import releases as release_views
 from aigraph.web.caching import catalog, data_version, per_version
 from aigraph.web.kinds import kind_names
 from aigraph.web.negotiation import alternates, is_rdf, negotiate_request, offers, rdf_response
@@ -74,6 +75,7 @@ class DatasetPage:
     bibtex: str
     citation: str
     formats: list[dict] = field(default_factory=list)
+    releases: list = field(default_factory=list)
 
 
 # --- domain ----------------------------------------------------------------------------------
@@ -103,8 +105,8 @@ def dataset_iri() -> str:
 
 
 def version_text(modified: str) -> str:
-    """The dataset's version: the package version and the data version."""
-    return f"{aigraph.__version__}+{data_version()}"
+    """The data's version: the release it equals, or the latest release and the data version."""
+    return releases.version_text(Path(state().settings.releases_dir), data_version())
 
 
 def citation(modified: str, lang: str) -> tuple[str, str]:
@@ -182,6 +184,8 @@ def void_graph(store: Store) -> rdflib.Graph:
     add((service, RDF.type, DCAT.DataService))
     add((service, DCAT.endpointURL, service))
     add((service, DCAT.servesDataset, dataset))
+    releases.describe(graph, dataset, releases.load(state().settings.releases_dir),
+                      release_views.dump_urls())
     for suffix, fmt in DOWNLOADS.items():
         url = URIRef(url_for("dataset.download", suffix=suffix, _external=True))
         add((dataset, VOID.dataDump, url))
@@ -212,7 +216,7 @@ def dataset_page(store: Store, lang: str) -> DatasetPage:
         entities_text=i18n.format_number(numbers.get("entities", 0), lang),
         classes=classes, downloads=downloads(store, lang),
         sparql_url=url_for("sparql.endpoint"),
-        bibtex=bibtex, citation=plain,
+        bibtex=bibtex, citation=plain, releases=release_views.rows(lang),
         formats=alternates("dataset.index"))
 
 

@@ -18,6 +18,7 @@ from aigraph.web import i18n
 from aigraph.web.caching import catalog
 from aigraph.web.entity_around import entity_around
 from aigraph.web.entity_page import EntityPage, entity_page
+from aigraph.web.licensing import panel as license_panel
 from aigraph.web.negotiation import alternates, is_rdf, negotiate_request, offers, rdf_response
 from aigraph.web.state import state
 
@@ -57,8 +58,10 @@ def entity(slug: str):
     if is_reading_path(slug):
         return redirect(url_for("paths.show", slug=slug), code=303)
     page = full_page(store, slug, i18n.current())
+    licenses = license_panel(store, slug, i18n.current()) if page.kind == "model" else None
     links = alternates("entities.entity", slug=slug)
-    response = render_template("entities/entity.html", page=page, alternates=links)
+    response = render_template("entities/entity.html", page=page, alternates=links,
+                               licenses=licenses)
     return response, 200, {"Vary": "Accept",
                            "Link": ", ".join(f'<{a["url"]}>; rel="alternate"; type="{a["media"]}"'
                                              for a in links)}

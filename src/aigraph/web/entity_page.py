@@ -37,12 +37,12 @@ _TEXTS = {str(RDFS.label), str(DCTERMS.description), str(SKOS.altLabel), str(SKO
           str(DCTERMS.source), str(AIG.stepNote)}
 #: Facts first in this order, then the others by label.
 _FACT_ORDER = {str(p): i for i, p in enumerate((
-    AIG.date, AIG.releaseDate, AIG.importance, AIG.developedBy, AIG.license,
+    AIG.date, AIG.releaseDate, AIG.importance, AIG.developedBy, AIG.license, AIG.codeLicense,
     AIG.parameterCount, AIG.activeParameterCount, AIG.openWeights, AIG.organizationType,
     AIG.country, AIG.foundingYear, AIG.spdxId, AIG.permitsCommercialUse, AIG.osiApproved,
     FOAF.homepage))}
 #: Entity links shown as facts rather than in the link groups.
-_LINK_FACTS = {str(AIG.license)}
+_LINK_FACTS = {str(AIG.license), str(AIG.codeLicense)}
 #: Link groups first in this order, then the others by label.
 _GROUP_ORDER = {str(p): i for i, p in enumerate((AIG.developedBy, AIG.basedOn, AIG.involves,
                                                  AIG.buildsOn, AIG.category))}

@@ -1,0 +1,100 @@
+"""Curation fixtures: a fresh copy of the fixture data, an empty history, one curator."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+import pytest
+
+from aigraph.accounts import Accounts
+from aigraph.settings import PROJECT_ROOT, Settings
+from aigraph.store import open_store
+
+PASSWORD = "correct horse battery staple"
+TURTLE = {"Content-Type": "text/turtle"}
+
+
+@pytest.fixture
+def cur_settings(data_dir, tmp_path) -> Settings:
+    """Settings over a temporary copy of the fixture data, history and accounts."""
+    return Settings.load({
+        "data_dir": str(data_dir), "ontology_dir": str(PROJECT_ROOT / "ontology"),
+        "history_dir": str(tmp_path / "history"),
+        "accounts_file": str(tmp_path / "instance" / "accounts.json"),
+        "secret_key": secrets.token_hex(32), "store": "", "update_url": "",
+        "query_workers": 1}, environ={})
+
+
+@pytest.fixture
+def token(cur_settings) -> str:
+    """An API token of the curator ``ada`` (whose password is PASSWORD)."""
+    accounts = Accounts(cur_settings.accounts_file)
+    accounts.add("ada", PASSWORD)
+    return accounts.create_token("ada")
+
+
+@pytest.fixture
+def cur_store(cur_settings):
+    return open_store("", ontology_dir=cur_settings.ontology_dir,
+                      data_dir=cur_settings.data_dir, history_dir=cur_settings.history_dir)
+
+
+@pytest.fixture
+def cur_app(cur_settings, cur_store):
+    from aigraph.web import create_app
+
+    app = create_app({"TESTING": True, "AIGRAPH": cur_settings, "AIGRAPH_STORE": cur_store})
+    yield app
+    app.extensions["aigraph_executor"].close()
+
+
+@pytest.fixture
+def cur_client(cur_app):
+    return cur_app.test_client()
+
+
+def auth(token: str, **headers) -> dict:
+    """Headers for a Turtle write with ``token``."""
+    return {"Authorization": f"Bearer {token}", **TURTLE, **headers}
+
+
+def read(client, slug: str) -> tuple[str, str]:
+    """GET an entity as Turtle; return (body, ETag)."""
+    response = client.get(f"/id/{slug}", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.data
+    return response.get_data(as_text=True), response.headers["ETag"]
+
+
+def tree_digest(*folders: str | Path) -> str:
+    """A digest of every file (name and bytes) under ``folders``, to prove nothing changed."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        root = Path(folder)
+        if not root.exists():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+NEW_MODEL = """
+@prefix aig: <https://w3id.org/aigraph/ontology#> .
+@prefix id: <https://w3id.org/aigraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<> a aig:Model ;
+    rdfs:label "GPT-Neo X"@en , "GPT-Neo X"@it ;
+    dcterms:description "A test model derived from GPT-Neo."@en ,
+        "Un modello di prova derivato da GPT-Neo."@it ;
+    aig:developedBy id:eleutherai ;
+    aig:releaseDate "2021-06-01"^^xsd:date ;
+    aig:license id:mit ;
+    aig:openWeights true ;
+    aig:basedOn id:gpt-neo ;
+    dcterms:source <https://example.org/gpt-neo-x> ;
+    aig:lastReviewed "2026-11-27"^^xsd:date .
+"""
