@@ -68,8 +68,14 @@ def _wait_for(condition, process: subprocess.Popen, seconds: float = 120) -> Non
 def _label(port: int) -> str:
     url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote(LABEL_QUERY)
     request = urllib.request.Request(url, headers={"Accept": "text/csv"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.read().decode().splitlines()[1]
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read().decode().splitlines()[1]
+    except urllib.error.HTTPError as error:
+        # While a worker reloads changed data its queries wait, and may be told to come back.
+        if error.code == 503 and error.headers.get("Retry-After"):
+            return ""
+        raise
 
 
 def _healthy(port: int) -> bool:

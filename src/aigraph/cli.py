@@ -24,7 +24,7 @@ from aigraph.errors import AigraphError, QuerySyntaxError
 from aigraph.guard import check_query, locate
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.namespaces import compact
-from aigraph.production import add_serve_options
+from aigraph.production import add_serve_options, run_production
 from aigraph.settings import Settings
 from aigraph.store import Rows, Store, data_files, open_store
 
@@ -89,10 +89,7 @@ def cmd_serve(args, settings: Settings) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     if not args.dev:
-        from aigraph.production import ServeOptions, run
-
-        return run(settings, ServeOptions(args.host, args.port, args.workers, args.threads,
-                                          args.access_log))
+        return run_production(settings, args)
     app = create_app({"AIGRAPH": settings})
     # Start the query workers now, so the first visitor does not wait for them, and stop them
     # (removing their copy of the store) however the server ends.

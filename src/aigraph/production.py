@@ -236,3 +236,9 @@ def run(settings: Settings, options: ServeOptions) -> int:
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     Application().run()
     return 0
+
+
+def run_production(settings: Settings, args) -> int:
+    """Serve as ``aigraph serve``'s arguments ask (the options of ``add_serve_options``)."""
+    return run(settings, ServeOptions(args.host, args.port, args.workers, args.threads,
+                                      args.access_log))
