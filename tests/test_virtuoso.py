@@ -12,6 +12,7 @@ import pytest
 from rdflib import Literal
 
 from aigraph import queries
+from aigraph.errors import StoreError
 from aigraph.namespaces import entity_iri
 from aigraph.store import RemoteStore, data_files
 from tests.virtuoso_server import GRAPH, running_virtuoso, virtuoso_binaries
@@ -37,6 +38,9 @@ def virtuoso_url(tmp_path_factory):
 #: SPARQL; the test fails when one goes away (update the ledger) or a new one appears.
 KNOWN_DIFFERENCES = {
     "core/per_decade": "Virtuoso divides integers as integers; SPARQL 1.1 says xsd:decimal",
+    "curation/ancestry": "refused by Virtuoso ('transitive start not given'): its property "
+                         "paths with + need a constant start, and a remote store binds the "
+                         "start with VALUES",
     "examples/04_mixture_of_experts": "the same integer division",
     "examples/05_largest_open_models": "the same integer division",
     "timeline/milestones": "GROUP_CONCAT joins in another order (SPARQL leaves it unspecified); "
@@ -63,10 +67,15 @@ def test_named_queries_give_the_same_rows_as_the_embedded_store(virtuoso_url, st
         if set(bindings) != set(query.params):
             continue
         compared += 1
-        if _rows(remote.select(query.sparql, bindings)) != _rows(store.select(query.sparql, bindings)):
+        try:
+            answer = _rows(remote.select(query.sparql, bindings))
+        except StoreError:
+            differing.append(name)
+            continue
+        if answer != _rows(store.select(query.sparql, bindings)):
             differing.append(name)
     assert compared > 10
-    assert dict.fromkeys(differing) == dict.fromkeys(KNOWN_DIFFERENCES)
+    assert sorted(differing) == sorted(KNOWN_DIFFERENCES)
 
 
 def test_site_runs_on_virtuoso(virtuoso_url, settings):
