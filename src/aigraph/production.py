@@ -209,9 +209,38 @@ def apply_proxy_fix(app, settings: Settings) -> None:
                                 x_port=count, x_prefix=count)
 
 
+def preflight(settings: Settings) -> str | None:
+    """Say why the application would refuse to start (a weak secret key, say), before forking.
+
+    A web worker that fails to build the application makes gunicorn stop with a traceback;
+    the application's own start checks are run here first, on a bare Flask object, so the
+    user reads one line instead. Returns None when they pass.
+    """
+    from types import SimpleNamespace
+
+    from flask import Flask
+
+    from aigraph.settings import PROJECT_ROOT
+    from aigraph.web import auth
+
+    app = Flask("aigraph-preflight", static_folder=str(PROJECT_ROOT / "web" / "static"))
+    app.extensions["aigraph"] = SimpleNamespace(settings=settings)
+    try:
+        auth._secret_key(app)
+        auth._check_accounts_file(app)
+    except auth.UnsafeSettings as error:
+        return str(error)
+    return None
+
+
 def run(settings: Settings, options: ServeOptions) -> int:
     """Serve with gunicorn until it is stopped; return the exit code."""
     from gunicorn.app.base import BaseApplication
+
+    problem = preflight(settings)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
 
     workers = options.workers or default_workers()
     worker_settings = per_worker_settings(settings, workers)
