@@ -98,8 +98,9 @@ def gunicorn_config(settings: Settings, options: ServeOptions) -> dict:
         "graceful_timeout": int(settings.graceful_timeout),
         "keepalive": int(settings.keepalive),
         "proc_name": "aigraph",
-        # Headers beyond these sizes are refused by gunicorn with a 400 before Flask sees them.
-        "limit_request_line": 8190,
+        # gunicorn caps a request line at 8190 bytes or not at all; SPARQL GETs may be longer
+        # (the endpoint caps the query itself), so the proxy in front sets the cap.
+        "limit_request_line": 0,
         "accesslog": "-" if options.access_log else None,
         "errorlog": "-",
         "loglevel": "info",
