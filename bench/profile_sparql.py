@@ -72,7 +72,7 @@ def main() -> int:
         request(10_000 + number)
     profile.disable()
     text = io.StringIO()
-    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(18)
+    pstats.Stats(profile, stream=text).strip_dirs().sort_stats("cumulative").print_stats(18)
     app.extensions["aigraph_executor"].close()
     lines = ["# Where a /sparql request spends its time", "",
              f"`python bench/profile_sparql.py --repeat {args.repeat}`, shipped data, the query "
