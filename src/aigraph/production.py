@@ -19,7 +19,6 @@ import logging
 import os
 import sys
 import threading
-import time
 from dataclasses import dataclass
 
 from aigraph.settings import Settings
@@ -28,8 +27,6 @@ from aigraph.settings import Settings
 MAX_DEFAULT_WORKERS = 8
 #: Seconds after a web worker boots before it starts its query workers.
 EXECUTOR_DELAY = 1.0
-#: Seconds between two checks of the data files' modification times, in each web worker.
-WATCH_EVERY = 2.0
 
 
 def default_workers(cores: int | None = None) -> int:
@@ -137,8 +134,6 @@ def build_app(settings: Settings):
         config["AIGRAPH_STORE"] = store
     app = create_app(config)
     apply_proxy_fix(app, settings)
-    if store is not None:
-        watch_data(app, store, settings)
     # Start the query workers beside the first requests rather than inside the first query,
     # a moment after boot so that they do not compete with it (a query before then starts
     # them itself).
@@ -152,52 +147,9 @@ def build_app(settings: Settings):
 def _start_quietly(executor) -> None:
     try:
         executor.start()
-    except Exception:  # the first query tries again and reports the error to its client
-        logging.getLogger("aigraph").exception("the query workers did not start")
-
-
-def _signature(files) -> tuple:
-    found = []
-    for file in files:
-        try:
-            stat = os.stat(file)
-        except OSError:
-            found.append((str(file), None))
-            continue
-        found.append((str(file), stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
-
-
-def watch_data(app, store, settings: Settings, every: float = WATCH_EVERY) -> None:
-    """Reload the store of this web worker when another process changed the data files.
-
-    With several web workers, a curator's save reaches the worker that made it; the others
-    notice the files' new modification times here (checked at most every ``every`` seconds,
-    on the next request) and refresh their store, when the store knows how to.
-    """
-    from aigraph.persist import data_files_of
-
-    state = {"files": data_files_of(settings), "checked": time.monotonic()}
-    state["signature"] = _signature(state["files"])
-    lock = threading.Lock()
-
-    def check() -> None:
-        now = time.monotonic()
-        if now - state["checked"] < every or not lock.acquire(blocking=False):
-            return
-        try:
-            state["checked"] = now
-            files = data_files_of(settings)
-            signature = _signature(files)
-            if signature != state["signature"]:
-                state["signature"] = signature
-                refresh = getattr(store, "refresh", None)
-                if refresh is not None:
-                    refresh(files)
-        finally:
-            lock.release()
-
-    app.before_request(check)
+    except Exception as error:  # the first query tries again and reports it to its client
+        # A worker told to stop (HUP, TERM) within its first second closes the executor first.
+        logging.getLogger("aigraph").warning("the query workers did not start: %s", error)
 
 
 def apply_proxy_fix(app, settings: Settings) -> None:
