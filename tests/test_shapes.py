@@ -37,7 +37,7 @@ COMPONENTS = {
 #: Predicates of a shape that are not constraints.
 NOT_CONSTRAINTS = {RDF.type, RDFS.comment, SH.path, SH.message, SH.targetClass,
                    SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target,
-                   SH.property, SH.qualifiedValueShape, SH.severity}
+                   SH.property, SH.qualifiedValueShape, SH.severity, SH.order, SH.group}
 
 KEYS = ("focus", "path", "value", "shape", "component")
 

@@ -319,8 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", default=None,
                    help="empty for the embedded store, or the URL of a SPARQL query endpoint")
     p.add_argument("--update-url", default="",
-                   help="SPARQL 1.1 Update URL of a remote store, for curation writes "
-                        "(nothing writes to a remote store yet)")
+                   help="SPARQL 1.1 Update URL of a remote store, where curators' changes go")
     add_serve_options(p)
     p.set_defaults(func=cmd_serve)
 

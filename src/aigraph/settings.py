@@ -31,8 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Where queries run: empty for the embedded store built from ontology_dir and "
             "data_dir, or the http(s) URL of a SPARQL 1.1 query endpoint."),
     Setting("update_url", "",
-            "SPARQL 1.1 Update URL of a remote store, for curation writes. Nothing writes to a "
-            "remote store yet (the site and the commands only read), so it has no effect today."),
+            "SPARQL 1.1 Update URL of a remote store: curators' changes (and their history) are "
+            "sent there as one Update request each. Empty: the remote store is read-only."),
     Setting("query_time_limit", 10.0,
             "Seconds a user SPARQL query may run before it is stopped."),
     Setting("max_rows", 10000,

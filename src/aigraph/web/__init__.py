@@ -77,7 +77,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(releases.bp)
     auth.init_app(app)  # secret key, logins, tokens
     curation_api.init_app(app)  # PUT/DELETE /id/{slug}, ETags, history, /changes
-    from aigraph.web import request_log, security
+    from aigraph.web import curate, request_log, security
+
+    app.register_blueprint(curate.bp)  # the curation forms
 
     request_log.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of their routes
