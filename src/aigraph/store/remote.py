@@ -78,7 +78,8 @@ class RemoteStore(Store):
         return Rows(names, rows)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        data = json.loads(self._post(bind_values(query, bindings or {}), SPARQL_JSON))
+        data = json.loads(_ask_as_boolean(self._post(bind_values(query, bindings or {}),
+                                                     SPARQL_JSON)))
         return bool(data["boolean"])
 
     def construct(self, query: str, bindings: Bindings | None = None) -> rdflib.Graph:
@@ -95,7 +96,7 @@ class RemoteStore(Store):
         # endpoint's own limits; ASK answers come as SPARQL JSON too.
         is_results = formats.by_media_type(media_type, formats.RESULTS) is not None
         source = SPARQL_JSON if is_results else N_TRIPLES
-        result = parse_results(self._post(query, source), source)
+        result = parse_results(_ask_as_boolean(self._post(query, source)), source)
         return serialize_capped(result, media_type, max_rows)
 
     def graph(self) -> rdflib.Graph:
@@ -143,3 +144,12 @@ class RemoteStore(Store):
             version = "remote-" + hashlib.sha256(text.encode()).hexdigest()[:16]
             self._version = (now, version)
             return version
+
+
+def _ask_as_boolean(data: bytes) -> bytes:
+    """Turn Virtuoso's answer to ASK in SPARQL JSON (a one-row table) into the standard one."""
+    if b'"__ASK_RETVAL"' not in data[:200]:
+        return data
+    rows = json.loads(data)["results"]["bindings"]
+    value = bool(rows) and rows[0]["__ASK_RETVAL"]["value"] in ("1", "true")
+    return json.dumps({"head": {}, "boolean": value}).encode()

@@ -25,6 +25,7 @@ from aigraph.web import (
     errors,
     filters,
     home,
+    http_cache,
     i18n,
     licensing,
     paths_views,
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings, store, memory_limit=memory * 2**20 if memory > 0 else None)
 
     i18n.init_app(app)
+    http_cache.init_app(app)
     routing.init_app(app)  # the slug converter must exist before the blueprints' routes
     filters.init_app(app)
     errors.init_app(app)

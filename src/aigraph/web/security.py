@@ -176,7 +176,8 @@ def init_app(app: Flask) -> None:
     settings = app.extensions["aigraph"].settings
     if settings.trusted_proxies > 0:
         hops = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=settings.secure_cookies,
