@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install install-test browser node run test test-js test-fast lint bench vendor clean
+.PHONY: install install-test browser virtuoso node run test test-js test-fast lint bench vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,14 @@ instance/secret_key:
 run: install instance/secret_key
 	AIGRAPH_SECRET_KEY=$$(cat instance/secret_key) $(BIN)/aigraph serve --host $(HOST) --port $(PORT)
 
-test: install-test browser test-js
+# Debian's OpenLink Virtuoso for the remote-store tests (they start their own server on free
+# loopback ports, with a temporary database; nothing runs as a service).
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; }
+
+test: install-test browser virtuoso test-js
 	$(BIN)/python -m pytest -q
 
 test-js: node
@@ -48,9 +55,10 @@ test-fast: install-test
 lint: install-test
 	$(BIN)/ruff check src tests bench
 
+# SIZES=shipped,100k,1m,5m for the largest graph; QUICK=1 for a short smoke run.
 bench: install-test
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))
 
 vendor:
 	bash web/vendor.sh

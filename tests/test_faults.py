@@ -50,7 +50,10 @@ def serving(settings, tmp_path, **env_settings):
            "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
            "AIGRAPH_SECRET_KEY": SECRET_KEY,
            **{f"AIGRAPH_{k.upper()}": str(v) for k, v in env_settings.items()}}
-    process = subprocess.Popen([sys.executable, "-m", "aigraph", "serve", "--port", str(port)],
+    # The built-in server (--dev), whose request handler these wire-level tests are about;
+    # under gunicorn the reverse proxy in front holds slow clients (docs/deployment.md).
+    process = subprocess.Popen([sys.executable, "-m", "aigraph", "serve", "--dev", "--port",
+                                str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_for(f"http://127.0.0.1:{port}/healthz", process)

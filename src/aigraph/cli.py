@@ -25,6 +25,7 @@ from aigraph.errors import AigraphError, QuerySyntaxError
 from aigraph.guard import check_query, locate
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
 from aigraph.namespaces import compact
+from aigraph.production import add_serve_options, run_production
 from aigraph.settings import Settings
 from aigraph.store import Rows, Store, data_files, open_store
 
@@ -43,7 +44,8 @@ def _lang(args, settings: Settings) -> str:
 def _store(settings: Settings, spec: str | None) -> Store:
     return open_store(spec if spec is not None else settings.store,
                       ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-                      update_url=settings.update_url, history_dir=settings.history_dir)
+                      update_url=settings.update_url, history_dir=settings.history_dir,
+        timeout=settings.remote_timeout)
 
 
 def _cell(term: Node | None) -> str:
@@ -88,6 +90,8 @@ def cmd_serve(args, settings: Settings) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
+    if not args.dev:
+        return run_production(settings, args)
     app = create_app({"AIGRAPH": settings})
     # Start the query workers now, so the first visitor does not wait for them, and stop them
     # (removing their copy of the store) however the server ends.
@@ -322,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="empty for the embedded store, or the URL of a SPARQL query endpoint")
     p.add_argument("--update-url", default="",
                    help="SPARQL 1.1 Update URL of a remote store, where curators' changes go")
+    add_serve_options(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes")

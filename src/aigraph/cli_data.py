@@ -16,7 +16,7 @@ from aigraph.store import Store, data_files, open_store
 def _store(settings: Settings, spec: str | None) -> Store:
     return open_store(spec if spec is not None else settings.store,
                       ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-                      update_url=settings.update_url)
+                      update_url=settings.update_url, timeout=settings.remote_timeout)
 
 
 def cmd_licenses(args, settings: Settings) -> int:

@@ -65,3 +65,7 @@ class StoreError(AigraphError):
     """The store could not be loaded or reached."""
 
     status = 502
+
+
+class StoreTimeout(StoreError):
+    """The store was reached but did not answer within ``remote_timeout``."""

@@ -24,6 +24,11 @@ COPY_PREFIX = "aigraph-query-"
 def prepare_embedded(store: Store, tmpdir: str, config: WorkerConfig,
                       folder: str = "store") -> WorkerConfig:
     """Write an on-disk copy of the embedded store for the workers to open read-only."""
+    # A folder prepared for this very data version (aigraph.persist, under `aigraph serve`)
+    # is opened by the workers as it is: no copy per web worker.
+    shared = getattr(store, "shared_path", None)
+    if shared and Path(shared).name == store.version:
+        return replace(config, location=shared, version=store.version)
     files = getattr(store, "files", None)
     if not files:
         dump = Path(tmpdir) / "graph.nt"

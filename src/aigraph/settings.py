@@ -96,6 +96,27 @@ SETTINGS: tuple[Setting, ...] = (
             "Most login attempts per client, in Flask-Limiter's notation; empty turns it off."),
     Setting("max_write_bytes", 1_000_000,
             "Largest body accepted by PUT /id/{slug}, in bytes."),
+    Setting("remote_timeout", 10.0,
+            "Seconds the site waits for a remote SPARQL store (store) to answer one of its own "
+            "requests; past it the page answers 503 and /healthz reports the store as slow."),
+    Setting("store_path", "",
+            "Folder where `aigraph serve` keeps the embedded store on disk, one subfolder per "
+            "data version, reused at the next start; empty for a folder in the system temp dir."),
+    Setting("store_memory_limit_mb", 64,
+            "Data files up to this size (MiB) are loaded into each web worker's memory; larger "
+            "data is queried from the on-disk store at store_path without loading it."),
+    Setting("result_cache_mb", 64,
+            "Memory, in MiB, each web worker gives to cached /sparql answers (keyed on query, "
+            "format and data version); 0 turns the cache off."),
+    Setting("http_max_age", 0,
+            "Seconds browsers and proxies may reuse a /sparql answer or a page without asking "
+            "again; 0 makes them revalidate with the ETag each time."),
+    Setting("graceful_timeout", 30,
+            "Seconds `aigraph serve` gives requests under way to finish on restart or shutdown."),
+    Setting("keepalive", 5,
+            "Seconds `aigraph serve` keeps an idle HTTP connection open for the next request."),
+    Setting("timeline_page_size", 100,
+            "Milestones per page of the timeline; 0 shows them all on one page."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -146,6 +167,14 @@ class Settings:
     history_dir: str
     login_rate_limit: str
     max_write_bytes: int
+    remote_timeout: float
+    store_path: str
+    store_memory_limit_mb: int
+    result_cache_mb: int
+    http_max_age: int
+    graceful_timeout: int
+    keepalive: int
+    timeline_page_size: int
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,

@@ -315,3 +315,32 @@ def test_an_edit_without_its_etag_is_refused(curator, curate_settings):
         "aig:organizationType": "https://w3id.org/aigraph/ontology#Company"})
     assert response.status_code == 428
     assert snapshot(Path(curate_settings.data_dir)) == before
+
+
+def test_an_empty_new_form_shows_no_error_until_it_is_sent(curator):
+    html = curator.get("/curate/new/model?lang=en").get_data(as_text=True)
+    assert errors_of(html, "f-slug") == []
+    assert "Give the name in English, or an identifier." not in html
+
+
+def test_a_form_sent_without_a_name_still_asks_for_one(curator):
+    values = {**QWEN, "rdfs:label@en": "", "rdfs:label@it": ""}
+    html = post_form(curator, "/curate/new/model?lang=en", values, action="check").get_data(as_text=True)
+    assert "Give the name in English, or an identifier." in errors_of(html, "f-slug")
+
+
+def test_the_change_list_shows_a_readable_time_in_the_page_language(curator):
+    values = {**QWEN, **ALIBABA, "rdfs:label@it": "Qwen2.5"}
+    assert post_form(curator, "/curate/new/model?lang=en", values).status_code == 302
+    for lang, month in (("en", date.today().strftime("%b")), ("it", None)):
+        html = curator.get(f"/changes?lang={lang}").get_data(as_text=True)
+        shown = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', html)
+        assert shown, html
+        machine, readable = shown.groups()
+        assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", machine)  # the attribute keeps ISO 8601
+        assert readable.endswith(" UTC") and "T" not in readable.split(",")[0]
+        assert not re.search(r"\d\d:\d\d:\d\d", readable)  # to the minute, no seconds
+        if month:
+            assert month in readable
+    html = curator.get("/id/qwen2-5/history?lang=en").get_data(as_text=True)
+    assert '<table class="diff">' in html and 'class="button-quiet"' in html

@@ -2,15 +2,14 @@
 
 Random and mutated queries, media types, encodings and parameters go to /sparql; random slugs
 and query strings go to the entity and path routes. Every answer must be a deliberate one
-(2xx, 3xx or a 4xx/503 with a message), and an audit hook fails the test on any socket
-connection to anything but the loopback interface. Each suite records how many cases it
-tried in the ``hypothesis-cases`` user property (see docs/security.md).
+(2xx, 3xx or a 4xx/503 with a message), and an audit hook (``tests.netaudit``) fails the
+test on any socket connection to, or name lookup of, anything but the loopback interface.
+Each suite records how many cases it tried in the ``hypothesis-cases`` user property (see
+docs/security.md).
 """
 
 from __future__ import annotations
 
-import ipaddress
-import sys
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
@@ -18,26 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aigraph.web import create_app
-
-OUTBOUND: list[str] = []
-
-
-def _audit(event: str, args) -> None:
-    if event != "socket.connect":
-        return
-    address = args[1]
-    host = address[0] if isinstance(address, tuple) else None
-    if host is None:
-        return  # a Unix socket
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return
-    except ValueError:
-        pass
-    OUTBOUND.append(repr(address))
-
-
-sys.addaudithook(_audit)  # audit hooks cannot be removed; this one only records
+from tests.netaudit import OUTBOUND
 
 SEEDS = [
     "SELECT * WHERE { ?s ?p ?o } LIMIT 3",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.web.conftest import page_text
 
 
@@ -94,3 +96,49 @@ def test_timeline_in_italian(client):
     assert "Cronologia" in text and "Esce GPT-Neo" in text
     assert "8 tappe su 8" in text and "Categoria: Modelli open source" in text
     assert "21 mar 2021" in text
+
+
+@pytest.fixture
+def paged(settings, store):
+    """An application whose timeline shows three milestones a page."""
+    from aigraph.web import create_app
+
+    app = create_app({"TESTING": True, "AIGRAPH": settings.replace(timeline_page_size=3),
+                      "AIGRAPH_STORE": store})
+    yield app.test_client()
+    app.extensions["aigraph_executor"].close()
+
+
+def test_timeline_comes_in_pages_with_links_that_work_without_javascript(paged, client):
+    every = _titles(client.get("/timeline"))
+    first = paged.get("/timeline")
+    html = first.get_data(as_text=True)
+    assert _titles(first) == every[:3]
+    # The count and the filters still cover every milestone.
+    assert "8 milestones" in page_text(first)
+    assert ">Landmark (2)</option>" in html
+    assert 'href="/timeline?page=2" rel="next"' in html and "5 more milestones" in html
+    assert "page 1 of 3" in page_text(first) and 'rel="prev"' not in html
+    second = paged.get("/timeline?page=2")
+    assert _titles(second) == every[3:6]
+    assert 'href="/timeline" rel="prev"' in second.get_data(as_text=True)
+    last = paged.get("/timeline?page=3")
+    assert _titles(last) == every[6:]
+    assert 'rel="next"' not in last.get_data(as_text=True)
+    assert 'href="/timeline?page=2" rel="prev"' in last.get_data(as_text=True)
+    # Pages past the end, and nonsense, show the nearest real page.
+    assert _titles(paged.get("/timeline?page=99")) == every[6:]
+    assert _titles(paged.get("/timeline?page=x")) == every[:3]
+
+
+def test_pages_keep_the_filters(paged):
+    first = paged.get("/timeline?organization=mistral-ai&decade=2020")
+    assert len(_titles(first)) == 2
+    assert 'rel="next"' not in first.get_data(as_text=True)
+    html = paged.get("/timeline?decade=2020").get_data(as_text=True)
+    assert 'href="/timeline?decade=2020&amp;page=2" rel="next"' in html
+
+
+def test_json_keeps_every_milestone(paged):
+    data = paged.get("/timeline?format=json").get_json()
+    assert data["shown"] == 8 and len(data["milestones"]) == 8

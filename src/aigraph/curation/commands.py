@@ -63,7 +63,7 @@ def _writable_store(args, settings: Settings):
     spec = args.store if args.store is not None else settings.store
     return open_store(spec, ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
                       update_url=args.update_url or settings.update_url,
-                      history_dir=settings.history_dir)
+                      history_dir=settings.history_dir, timeout=settings.remote_timeout)
 
 
 def cmd_revert(args, settings: Settings) -> int:

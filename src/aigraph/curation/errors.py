@@ -45,3 +45,9 @@ class Conflict(AigraphError):
     def __init__(self, message: str, referrers=()):
         super().__init__(message)
         self.referrers = list(referrers)
+
+
+class WriteFailed(AigraphError):
+    """The files of a change could not be written (a full disk, say); nothing changed."""
+
+    status = 507

@@ -59,7 +59,12 @@ def commit(files: Mapping[Path, str], journal: Path) -> None:
             temp.unlink(missing_ok=True)
         raise
     body = json.dumps({"replace": [[str(t), str(p)] for t, p in temps]})
-    staged = _write_temp(journal, body)
+    try:
+        staged = _write_temp(journal, body)
+    except BaseException:
+        for temp, _target in temps:
+            temp.unlink(missing_ok=True)
+        raise
     os.replace(staged, journal)
     _fsync_dir(journal.parent)
     _finish(journal)

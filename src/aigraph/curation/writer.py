@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, URIRef, Variable
 from aigraph import datafile
 from aigraph.curation import history, journal
 from aigraph.curation.entity import own_part
-from aigraph.curation.errors import PreconditionFailed
+from aigraph.curation.errors import PreconditionFailed, WriteFailed
 from aigraph.settings import Settings
 from aigraph.store import EmbeddedStore, RemoteStore, Store, data_files, files_version
 
@@ -137,7 +137,14 @@ def write_embedded(store: EmbeddedStore, settings: Settings, lock: journal.Write
     """Commit the data files and the history record, then reload the store (lock held)."""
     files = data_texts(settings, before, after)
     files[history_file(settings, record.id)] = history.trig(record)
-    journal.commit(files, journal_path(settings))
+    try:
+        journal.commit(files, journal_path(settings))
+    except OSError as error:
+        if journal_path(settings).exists():
+            raise  # past the commit point: the next writer, or start-up, finishes it
+        # Before the journal nothing changed, and the temporary files are gone.
+        raise WriteFailed(f"the change could not be written: {error.strerror or error}; "
+                          "nothing was changed") from error
     lock.touch()
     store.refresh(store_files(settings))
     _SEEN[store] = journal.stamp(lock_path(settings))

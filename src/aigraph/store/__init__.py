@@ -25,13 +25,14 @@ __all__ = [
 
 
 def open_store(spec: str, *, ontology_dir: str, data_dir: str, update_url: str = "",
-               path: str | None = None, history_dir: str = "") -> Store:
+               path: str | None = None, history_dir: str = "", timeout: float = 30.0) -> Store:
     """Open the store named by ``spec``: empty for the embedded store, or an endpoint URL.
 
-    ``history_dir`` adds the curation history (TriG files) to the embedded store.
+    ``history_dir`` adds the curation history (TriG files) to the embedded store; ``timeout``
+    is how long a remote store may take to answer (``remote_timeout``).
     """
     if spec.startswith(("http://", "https://")):
-        return RemoteStore(spec, update_url or None)
+        return RemoteStore(spec, update_url or None, timeout=timeout)
     if spec and spec != "embedded":
         raise StoreError(f"unknown store {spec!r}: leave it empty or give an http(s) URL")
     return EmbeddedStore.from_files(data_files(ontology_dir, data_dir, history_dir or None), path)

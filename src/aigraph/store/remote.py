@@ -19,7 +19,7 @@ import urllib.request
 import rdflib
 
 from aigraph import formats
-from aigraph.errors import QuerySyntaxError, StoreError
+from aigraph.errors import QuerySyntaxError, StoreError, StoreTimeout
 from aigraph.store.binding import bind_values
 from aigraph.store.interface import ALL_TRIPLES, Bindings, Rows, Serialized, Store
 from aigraph.store.results import parse_results, serialize_capped
@@ -46,6 +46,13 @@ class RemoteStore(Store):
         self._version: tuple[float, str] | None = None
         self._version_lock = threading.Lock()
 
+    def _unreachable(self, url: str, error: Exception) -> StoreError:
+        """Name a store that did not answer in time apart from one that cannot be reached."""
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError) or isinstance(error, TimeoutError):
+            return StoreTimeout(f"{url} did not answer within {self.timeout:g} s")
+        return StoreError(f"cannot reach {url}: {error}")
+
     def _post(self, query: str, accept: str) -> bytes:
         body = urllib.parse.urlencode({"query": query}).encode()
         request = urllib.request.Request(
@@ -61,7 +68,7 @@ class RemoteStore(Store):
                 raise QuerySyntaxError(f"the endpoint refused the query: {detail}") from error
             raise StoreError(f"{self.query_url} answered {error.code}: {detail}") from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise StoreError(f"cannot reach {self.query_url}: {error}") from error
+            raise self._unreachable(self.query_url, error) from error
 
     def select(self, query: str, bindings: Bindings | None = None) -> Rows:
         data = json.loads(self._post(bind_values(query, bindings or {}), SPARQL_JSON))
@@ -71,7 +78,8 @@ class RemoteStore(Store):
         return Rows(names, rows)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        data = json.loads(self._post(bind_values(query, bindings or {}), SPARQL_JSON))
+        data = json.loads(_ask_as_boolean(self._post(bind_values(query, bindings or {}),
+                                                     SPARQL_JSON)))
         return bool(data["boolean"])
 
     def construct(self, query: str, bindings: Bindings | None = None) -> rdflib.Graph:
@@ -88,7 +96,7 @@ class RemoteStore(Store):
         # endpoint's own limits; ASK answers come as SPARQL JSON too.
         is_results = formats.by_media_type(media_type, formats.RESULTS) is not None
         source = SPARQL_JSON if is_results else N_TRIPLES
-        result = parse_results(self._post(query, source), source)
+        result = parse_results(_ask_as_boolean(self._post(query, source)), source)
         return serialize_capped(result, media_type, max_rows)
 
     def graph(self) -> rdflib.Graph:
@@ -113,7 +121,7 @@ class RemoteStore(Store):
             detail = error.read().decode("utf-8", "replace")[:500]
             raise StoreError(f"{self.update_url} answered {error.code}: {detail}") from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise StoreError(f"cannot reach {self.update_url}: {error}") from error
+            raise self._unreachable(self.update_url, error) from error
         self.refresh()
 
     def triple_count(self) -> int:
@@ -136,3 +144,12 @@ class RemoteStore(Store):
             version = "remote-" + hashlib.sha256(text.encode()).hexdigest()[:16]
             self._version = (now, version)
             return version
+
+
+def _ask_as_boolean(data: bytes) -> bytes:
+    """Turn Virtuoso's answer to ASK in SPARQL JSON (a one-row table) into the standard one."""
+    if b'"__ASK_RETVAL"' not in data[:200]:
+        return data
+    rows = json.loads(data)["results"]["bindings"]
+    value = bool(rows) and rows[0]["__ASK_RETVAL"]["value"] in ("1", "true")
+    return json.dumps({"head": {}, "boolean": value}).encode()

@@ -25,6 +25,7 @@ from aigraph.web import (
     errors,
     filters,
     home,
+    http_cache,
     i18n,
     licensing,
     paths_views,
@@ -54,7 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = given if isinstance(given, Settings) else Settings.load(given)
     store = config.pop("AIGRAPH_STORE", None) or open_store(
         settings.store, ontology_dir=settings.ontology_dir, data_dir=settings.data_dir,
-        update_url=settings.update_url, history_dir=settings.history_dir)
+        update_url=settings.update_url, history_dir=settings.history_dir,
+        timeout=settings.remote_timeout)
     app.config.update(JSON_AS_ASCII=False)
     app.config.update(config)
     app.extensions[KEY] = AppState(settings, store)
@@ -64,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings, store, memory_limit=memory * 2**20 if memory > 0 else None)
 
     i18n.init_app(app)
+    http_cache.init_app(app)
     routing.init_app(app)  # the slug converter must exist before the blueprints' routes
     filters.init_app(app)
     errors.init_app(app)

@@ -222,6 +222,8 @@ def new(kind: str):
     values = _prefill(form)
     draft = read_draft(forms(), index(), form, values, today=date.today().isoformat())
     draft.problems = []
+    if draft.slug_problem == "missing":  # an empty form asks for nothing yet
+        draft.slug_problem = ""
     return _render(draft, Outcome(), title=title, action=action)
 
 

@@ -9,6 +9,7 @@ curator reverts a change with a CSRF-checked POST.
 
 from __future__ import annotations
 
+import logging
 from xml.etree import ElementTree as ET
 
 from flask import (
@@ -38,6 +39,7 @@ from aigraph.curation.errors import (
     InvalidBody,
     PreconditionFailed,
     PreconditionRequired,
+    WriteFailed,
 )
 from aigraph.curation.journal import WriteLock
 from aigraph.errors import AigraphError, NotFound
@@ -47,6 +49,7 @@ from aigraph.web import auth, i18n
 from aigraph.web.state import state
 
 bp = Blueprint("curation", __name__)
+log = logging.getLogger("aigraph.errors")
 
 RECENT = 50
 ETAG_CACHE = 10_000
@@ -132,6 +135,11 @@ def _write(candidate, status: int) -> Response:
         report = error.candidate.to_json() if error.candidate is not None else {}
         return _problem(422, gettext("The description does not conform to the shapes; "
                                      "nothing was written."), **report)
+    except WriteFailed as error:
+        log.error("write of %s failed: %s", request.path, error.message)
+        return _problem(error.status, gettext("The server could not save the change (its disk "
+                                              "may be full); nothing was changed. Please try "
+                                              "again later."))
     response = Response(status=status)
     response.headers["X-Change-Id"] = change.id
     if change.etag:

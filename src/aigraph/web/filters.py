@@ -1,10 +1,12 @@
-"""Jinja filters the templates share: embedding JSON in a page, and formatting a day."""
+"""Jinja filters the templates share: embedding JSON in a page, and formatting a day or a moment."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
+from babel.dates import format_date, format_time
 from flask import Flask
 from markupsafe import Markup
 
@@ -29,7 +31,22 @@ def day(value: str | None, slug: str | None = None) -> str:
     return i18n.format_day(value, i18n.current(), entry.precision if entry else "day")
 
 
+def moment(value: str | None) -> str:
+    """Format an ISO timestamp (a change's time) to the minute, in UTC, in the page language."""
+    if not value:
+        return ""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    when, lang = when.astimezone(UTC), i18n.current()
+    return f"{format_date(when, 'medium', locale=lang)}, {format_time(when, 'short', locale=lang)} UTC"
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(script_json, "script_json")
     app.add_template_filter(day, "day")
+    app.add_template_filter(moment, "moment")

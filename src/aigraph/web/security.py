@@ -26,7 +26,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from aigraph.errors import STORE_RETRY_AFTER, AigraphError, StoreError
+from aigraph.errors import STORE_RETRY_AFTER, AigraphError, StoreError, StoreTimeout
 from aigraph.web.state import state
 
 log = logging.getLogger("aigraph.errors")
@@ -137,7 +137,8 @@ def _store_down(error: StoreError):
     if request.blueprint == "sparql":
         return sparql.render_error(error)
     if request.endpoint == "home.healthz":
-        body = {"status": "unavailable", "store": state().store.kind, "error": error.message}
+        body = {"status": "slow" if isinstance(error, StoreTimeout) else "unavailable",
+                "store": state().store.kind, "error": error.message}
         return body, 503, {"Retry-After": str(STORE_RETRY_AFTER)}
     message = gettext("The data store cannot be reached right now, so this page cannot be "
                       "shown. Please try again in a moment.") + f" ({error.message})"
@@ -175,7 +176,8 @@ def init_app(app: Flask) -> None:
     settings = app.extensions["aigraph"].settings
     if settings.trusted_proxies > 0:
         hops = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=settings.secure_cookies,

@@ -2,7 +2,9 @@
 
 One named query gives every milestone with its facets; filtering and counting happen here, so
 the page is a plain GET form that works without JavaScript and each option shows how many
-milestones it would leave.
+milestones it would leave. The matching milestones come in pages of ``timeline_page_size``
+(``?page=N``, with the same filters): without JavaScript the page links to the next one; with
+it, site.js appends the next page when its link scrolls into view.
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ class TimelinePage:
     facets: list[Facet]
     years: list[dict] = field(default_factory=list)
     active: list[dict] = field(default_factory=list)
+    number: int = 1
+    pages: int = 1
+    next_url: str = ""
+    previous_url: str = ""
+    remaining: int = 0
 
 
 def _facet_labels() -> dict[str, str]:
@@ -105,8 +112,12 @@ def _milestones(store: Store, lang: str) -> list[dict]:
     return items
 
 
-def timeline(store: Store, lang: str, chosen: dict[str, str]) -> TimelinePage:
-    """Return the milestones matching ``chosen`` (facet -> value), with counts per option."""
+def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
+             size: int = 0) -> TimelinePage:
+    """Return the milestones matching ``chosen`` (facet -> value), with counts per option.
+
+    ``number`` is the page (from 1) of ``size`` milestones to show; 0 shows them all.
+    """
     index = catalog()
     items = per_version(f"timeline:{lang}", lambda s: _milestones(s, lang))
     chosen = {k: v for k, v in chosen.items() if k in FACETS and v}
@@ -146,12 +157,30 @@ def timeline(store: Store, lang: str, chosen: dict[str, str]) -> TimelinePage:
         rest = {k: v for k, v in chosen.items() if k != facet}
         page.active.append({"facet": labels[facet], "label": option.label if option else value,
                             "clear_url": url_for("timeline.index", **rest)})
+    _paginate(page, chosen, number, size)
+    if size > 0:
+        shown = shown[(page.number - 1) * size:page.number * size]
     by_year: dict[int, list[Item]] = {}
     base = url_for("timeline.index")
     for item in shown:
         by_year.setdefault(item["year"], []).append(_item(item, index, lang, base))
     page.years = [{"year": year, "items": entries} for year, entries in by_year.items()]
     return page
+
+
+def _paginate(page: TimelinePage, chosen: dict[str, str], number: int, size: int) -> None:
+    """Set the page number, the page count and the links to the pages around it."""
+    if size <= 0:
+        return
+    page.pages = max(1, -(-page.shown // size))
+    page.number = min(max(1, number), page.pages)
+    if page.number < page.pages:
+        page.next_url = url_for("timeline.index", **chosen, page=page.number + 1)
+        page.remaining = page.shown - page.number * size
+    if page.number > 1:
+        previous = page.number - 1
+        page.previous_url = url_for("timeline.index", **chosen,
+                                    **({"page": previous} if previous > 1 else {}))
 
 
 def _item(item: dict, index, lang: str, base: str) -> Item:
@@ -177,9 +206,13 @@ def _item(item: dict, index, lang: str, base: str) -> Item:
 def index():
     """Show the milestones by date, filtered by the GET form's choices."""
     chosen = {facet: request.args.get(facet, "").strip() for facet in FACETS}
-    page = timeline(state().store, i18n.current(), chosen)
     if request.args.get("format") == "json":
+        page = timeline(state().store, i18n.current(), chosen)
         return jsonify({"total": page.total, "shown": page.shown,
                         "milestones": [item.__dict__ for year in page.years
                                        for item in year["items"]]})
+    number = request.args.get("page", "1")
+    number = int(number) if number.isdigit() else 1
+    page = timeline(state().store, i18n.current(), chosen, number,
+                    int(state().settings.timeline_page_size))
     return render_template("timeline/index.html", page=page)

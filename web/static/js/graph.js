@@ -118,12 +118,17 @@
       });
     }
     render();
-    // Fit the drawing, labels included, into the box once; dragging keeps that frame.
+    // Fit the drawing, labels included, into the box once; dragging keeps that frame. A
+    // drawing smaller than the box is centred at its natural size, never enlarged: a graph of
+    // two or three nodes would otherwise be blown up to giant labels over its edge labels.
     try {
       var box = content.getBBox();
       var pad = 12;
-      svg.setAttribute("viewBox", [box.x - pad, box.y - pad, box.width + 2 * pad,
-                                   box.height + 2 * pad].join(" "));
+      var frameWidth = Math.max(box.width + 2 * pad, width);
+      var frameHeight = Math.max(box.height + 2 * pad, height);
+      svg.setAttribute("viewBox", [box.x + box.width / 2 - frameWidth / 2,
+                                   box.y + box.height / 2 - frameHeight / 2,
+                                   frameWidth, frameHeight].join(" "));
     } catch (error) { /* not rendered (hidden): keep the default frame */ }
 
     var dragging = null, moved = false;

@@ -1,0 +1,61 @@
+"""The on-disk store kept per data version: built once, reused, rebuilt on change, never half-made."""
+
+from __future__ import annotations
+
+import pytest
+
+from aigraph.errors import StoreError
+from aigraph.persist import READY, open_prepared, prepare
+from aigraph.store import EmbeddedStore
+
+
+@pytest.fixture
+def on_disk(settings, tmp_path):
+    return settings.replace(store_path=str(tmp_path / "stores"))
+
+
+def _edit(data_dir, old: str, new: str) -> None:
+    small = data_dir / "small.ttl"
+    small.write_text(small.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_built_once_then_reused(on_disk, store):
+    folder = prepare(on_disk)
+    assert folder.name == store.version and (folder / READY).exists()
+    built = (folder / READY).stat().st_mtime_ns
+    assert prepare(on_disk) == folder
+    assert (folder / READY).stat().st_mtime_ns == built
+    opened = EmbeddedStore.open_read_only(folder, folder.name)
+    assert opened.triple_count() == store.triple_count()
+
+
+def test_a_change_of_data_gets_a_new_folder_and_old_ones_go(on_disk, data_dir, tmp_path):
+    first = prepare(on_disk)
+    for number in range(4):
+        _edit(data_dir, '"Mistral AI"@en' if number == 0 else f'"Mistral AI {number - 1}"@en',
+              f'"Mistral AI {number}"@en')
+        assert prepare(on_disk) != first
+    versions = [p for p in (tmp_path / "stores").iterdir() if (p / READY).exists()]
+    # The current one and the two before it (web workers may still be reading those).
+    assert len(versions) == 3 and first not in versions
+
+
+def test_broken_data_builds_nothing(on_disk, data_dir, tmp_path):
+    (data_dir / "broken.ttl").write_text("id:x a aig:Model ;\n  rdfs:label \"x\" .\n@@@\n")
+    with pytest.raises(StoreError, match="broken.ttl"):
+        prepare(on_disk)
+    assert [p for p in (tmp_path / "stores").iterdir() if not p.name.startswith(".")] == []
+
+
+def test_web_workers_share_the_folder(on_disk, store):
+    opened = open_prepared(on_disk)
+    assert opened.shared_path == str(prepare(on_disk))
+    assert opened.version == store.version
+    # Small data is loaded in memory; past the limit the folder itself is queried.
+    large = open_prepared(on_disk.replace(store_memory_limit_mb=0))
+    assert large.shared_path == opened.shared_path and large.triple_count() == store.triple_count()
+    assert large.files == opened.files
+
+
+def test_remote_stores_need_no_folder(on_disk):
+    assert prepare(on_disk.replace(store="http://127.0.0.1:9/sparql")) is None
