@@ -20,7 +20,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from aigraph import cli_data, formats, queries
-from aigraph.cli_query_io import looks_like_a_query_file, write_line_ended
+from aigraph.cli_query_io import read_query, write_line_ended
 from aigraph.errors import AigraphError, QuerySyntaxError
 from aigraph.guard import check_query, locate
 from aigraph.i18n import DEFAULT, LANGUAGES, translate
@@ -192,16 +192,8 @@ def cmd_format(args, settings: Settings) -> int:
 
 def cmd_query(args, settings: Settings) -> int:
     lang = _lang(args, settings)
-    if args.file:
-        text = Path(args.file).read_text(encoding="utf-8")
-    elif args.query and looks_like_a_query_file(args.query):
-        print(translate(lang, "%(name)s is a file: read it with --file %(name)s",
-                        name=args.query), file=sys.stderr)
-        return 2
-    elif args.query:
-        text = args.query
-    else:
-        print(translate(lang, "give a query, or --file F"), file=sys.stderr)
+    text = read_query(args, lang)
+    if text is None:
         return 2
     checked = check_query(text)
     try:

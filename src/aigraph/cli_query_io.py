@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import BinaryIO
+
+from aigraph.i18n import translate
+
+
+def read_query(args, lang: str) -> str | None:
+    """Return the query text of ``aigraph query`` (argument or --file), or None after saying why."""
+    if args.file:
+        return Path(args.file).read_text(encoding="utf-8")
+    if args.query and looks_like_a_query_file(args.query):
+        print(translate(lang, "%(name)s is a file: read it with --file %(name)s", name=args.query),
+              file=sys.stderr)
+        return None
+    if args.query:
+        return args.query
+    print(translate(lang, "give a query, or --file F"), file=sys.stderr)
+    return None
 
 
 def looks_like_a_query_file(text: str) -> bool:
