@@ -143,7 +143,7 @@ def test_hup_and_term_drop_no_request(server, settings, tmp_path):
     failed = [(sent, outcome) for sent, outcome in client.outcomes
               if outcome != "200" and not outcome.startswith("http 503 ") and sent < terminated]
     assert failed == []
-    assert all(o.split()[2] != "None" for _, o in client.outcomes if o.startswith("http 503"))
+    assert all(o.split()[2] != "None" for _, o in client.outcomes if o.startswith("http 503")), [o for _, o in client.outcomes if o != "200"]
     assert client.answered() >= 30
     log = process.stderr.read().decode(errors="replace")
     assert log.count("Handling signal: hup") == 2 and "Shutting down" in log

@@ -356,10 +356,10 @@ class Executor:
                     # A worker found dead before it got the job is replaced and the job retried.
                     if died.before_sending and attempt == 1 and not self._closed:
                         continue
-                    raise AigraphError(
+                    raise Busy(
                         "the worker running the query stopped (it was killed, or the query "
                         "needed more memory than a worker may use); it has been replaced",
-                        status=503) from None
+                        retry_after=self.retry_after) from None
                 break
         if reply[0] == "error":
             raise reply[1]
