@@ -121,6 +121,7 @@ def _before() -> Response | None:
     key = sparql_key(version)
     g.aigraph_cache = (key, version)
     if key in request.if_none_match:
+        _count_against_limit()
         response = Response(status=304)
         response.set_etag(key)
         response.headers["AIGraph-Cache"] = "revalidated"
@@ -129,10 +130,24 @@ def _before() -> Response | None:
     entry = cache.get(key, version) if cache is not None else None
     if entry is None:
         return None
+    _count_against_limit()
     response = Response(entry.body, headers=list(entry.headers))
     response.set_etag(key)
     response.headers["AIGraph-Cache"] = "hit"
     return response
+
+
+def _count_against_limit() -> None:
+    """Count an answer from the cache against the client's rate limit, as the view would.
+
+    The limit sits on the endpoint's view, which a cached answer never reaches; without this a
+    client over its limit would go on getting answers. Raises the limiter's 429 past the limit.
+    """
+    from flask import current_app
+
+    limiter = current_app.extensions.get("limiter")
+    if limiter is not None:
+        limiter.check()
 
 
 def g_cache() -> ResultCache | None:
