@@ -113,8 +113,12 @@ def _cache_control(response: Response, max_age: int) -> None:
 
 def _before() -> Response | None:
     """Answer a /sparql GET from the ETag or the cache when possible."""
-    if request.endpoint != SPARQL_ENDPOINT or request.method not in ("GET", "HEAD") \
-            or not request.args.get("query"):
+    if request.endpoint != SPARQL_ENDPOINT or request.method not in ("GET", "HEAD"):
+        return None
+    try:
+        if not request.args.get("query"):
+            return None
+    except UnicodeDecodeError:  # bytes that are not UTF-8: the endpoint answers its own 400
         return None
     app_state = state()
     version = app_state.store.version
