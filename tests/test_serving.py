@@ -196,7 +196,7 @@ def test_defaults_fit_the_machine_and_share_query_workers(settings):
     config = gunicorn_config(settings.replace(query_time_limit=10.0, graceful_timeout=7),
                              ServeOptions(port=8123, workers=3, threads=2))
     assert config["bind"] == ["127.0.0.1:8123"] and config["workers"] == 3
-    assert config["worker_class"] == "gthread" and config["threads"] == 2
+    assert config["worker_class"] == "aigraph.gunicorn_worker.ReadTimeoutWorker" and config["threads"] == 2
     # A request may last as long as a query at its limit, and then some.
     assert config["timeout"] > 10 and config["graceful_timeout"] == 7
 
@@ -217,3 +217,41 @@ def test_proxy_headers_are_trusted_only_when_configured(settings, store, count, 
         assert f"<{expected}>" in body
     finally:
         app.extensions["aigraph_executor"].close()
+
+
+def test_half_sent_requests_time_out_and_free_the_production_servers_threads(settings, tmp_path):
+    """Clients that never finish their request are dropped at request_timeout, which frees their
+    threads: with more of them than the server has threads, others are still answered."""
+    import socket
+
+    port = free_port()
+    env = {**os.environ, "AIGRAPH_DATA_DIR": settings.data_dir,
+           "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
+           "AIGRAPH_STORE_PATH": str(tmp_path / "store"), "AIGRAPH_REQUEST_TIMEOUT": "2",
+           "AIGRAPH_SECRET_KEY": "serving-test-" + "0123456789abcdef" * 2}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aigraph", "serve", "--port", str(port), "--workers", "2",
+         "--threads", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stalled: list = []
+    try:
+        _wait_for(lambda: _healthy(port), process)
+        # Twice the server's four threads, each stopping in the middle of its headers; before
+        # the read timeout they held every thread until the client left.
+        for _ in range(8):
+            connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+            stalled.append(connection)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60) as response:
+            assert response.status == 200
+        # The server closed every stalled connection itself (an empty read, or an error answer
+        # and then the end), well before the client's own 30 s timeout.
+        for connection in stalled:
+            data = connection.recv(65536)
+            while data:
+                data = connection.recv(65536)
+    finally:
+        for connection in stalled:
+            connection.close()
+        process.terminate()
+        process.wait(timeout=60)
+        process.stderr.close()

@@ -89,7 +89,9 @@ def gunicorn_config(settings: Settings, options: ServeOptions) -> dict:
     config = {
         "bind": [options.bind],
         "workers": workers,
-        "worker_class": "gthread",
+        # gthread with a read timeout on each connection, so half-sent requests cannot hold
+        # every thread (aigraph.gunicorn_worker).
+        "worker_class": "aigraph.gunicorn_worker.ReadTimeoutWorker",
         "threads": max(1, options.threads),
         "timeout": int(request_timeout(settings)),
         "graceful_timeout": int(settings.graceful_timeout),
@@ -187,6 +189,9 @@ def run(settings: Settings, options: ServeOptions) -> int:
     workers = options.workers or default_workers()
     worker_settings = per_worker_settings(settings, workers)
     config = gunicorn_config(settings, options)
+    from aigraph.gunicorn_worker import set_read_timeout
+
+    set_read_timeout(settings.request_timeout)
 
     class Application(BaseApplication):
         """gunicorn's view of aigraph: the settings above and one app per web worker."""
