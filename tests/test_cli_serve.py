@@ -4,23 +4,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 
 from aigraph.executor import COPY_PREFIX
+from tests.http_wait import wait_for_answer
 from tests.oxigraph_server import free_port
-
-
-def _wait(url: str, process: subprocess.Popen, seconds: float = 90) -> bytes:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read()
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(process.stderr.read().decode(errors="replace")) from None
-            time.sleep(0.2)
 
 
 def _ask(port: int) -> bytes:
@@ -43,7 +31,7 @@ def test_serve_runs_gunicorn_and_stops_on_sigterm(settings, tmp_path):
         [sys.executable, "-m", "aigraph", "serve", "--port", str(port), "--workers", "2"],
         env=_env(settings, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        assert b'"status"' in _wait(f"http://127.0.0.1:{port}/healthz", process)
+        assert b'"status"' in wait_for_answer(f"http://127.0.0.1:{port}/healthz", process)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             assert response.headers["Server"].startswith("gunicorn")
         assert b'"boolean":true' in _ask(port)
@@ -69,7 +57,7 @@ def test_serve_dev_runs_the_development_server_only_when_asked(settings, tmp_pat
         [sys.executable, "-m", "aigraph", "serve", "--port", str(port), "--dev"],
         env=_env(settings, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        assert b'"status"' in _wait(f"http://127.0.0.1:{port}/healthz", process)
+        assert b'"status"' in wait_for_answer(f"http://127.0.0.1:{port}/healthz", process)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             assert response.headers["Server"] == "aigraph"  # Werkzeug's, named by serving.py
         # The workers started with the server, on their own copy of the store.

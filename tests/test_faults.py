@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,24 +21,13 @@ import pytest
 
 from aigraph.settings import PROJECT_ROOT
 from aigraph.web import create_app
+from tests.http_wait import wait_for_answer
 from tests.oxigraph_server import free_port, oxigraph_binary
 
 #: The server refuses to start without a secret key (it signs curators' sessions).
 SECRET_KEY = "faults-test-" + "0123456789abcdef" * 2
 CROSS_PRODUCT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
                  "?j ?k ?l }")
-
-
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> bytes:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read()
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(process.stderr.read().decode(errors="replace")) from None
-            time.sleep(0.2)
 
 
 @contextmanager
@@ -56,7 +44,7 @@ def serving(settings, tmp_path, **env_settings):
                                 str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        wait_for_answer(f"http://127.0.0.1:{port}/healthz", process)
         yield port
     finally:
         process.send_signal(signal.SIGTERM)
@@ -159,7 +147,7 @@ def oxigraph_on(port: int, location: Path):
                                 str(location), "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process, 30)
+        wait_for_answer(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process, 30)
         yield
     finally:
         process.terminate()
