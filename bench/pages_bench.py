@@ -10,6 +10,11 @@ number of queries each warm rendered page runs.
 
     python bench/pages_bench.py                  # embedded and remote, 20 warm runs each
     python bench/pages_bench.py --repeat 50 --no-remote --record bench/results/pages.md
+    python bench/pages_bench.py --served --repeat 30   # `aigraph serve` (gunicorn), over HTTP
+
+``--served`` times the suite's pages over HTTP against ``aigraph serve`` as in production
+(gunicorn, its default workers), once with the page cache off and once on; each worker keeps
+its own cache, so the first answer of a page from each worker is a rendered one.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from aigraph.settings import Settings  # noqa: E402
 from aigraph.store import EmbeddedStore, RemoteStore, Store, data_files  # noqa: E402
@@ -141,12 +147,47 @@ def table(rendered: dict, cached: dict, remote: dict | None) -> str:
     return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
+def served(repeat: int) -> str:
+    """Time the suite's pages against ``aigraph serve``, page cache off then on; a table."""
+    import os
+
+    from aigraph.production import default_workers
+    from httpload import time_pages
+    from servers import start_aigraph
+    from suite import PAGES as SERVED_PAGES
+
+    found = {}
+    workers = default_workers()
+    with tempfile.TemporaryDirectory() as tmp:
+        for megabytes in ("0", "32"):
+            os.environ["AIGRAPH_PAGE_CACHE_MB"] = megabytes
+            server = start_aigraph(ROOT / "data", ROOT / "ontology", Path(tmp) / "store", workers)
+            try:
+                found[megabytes] = {row["page"]: row for row in
+                                    time_pages(server.extra["base"], SERVED_PAGES, repeat)}
+            finally:
+                server.stop()
+    rows = [["page", "bytes", "rendered p50", "rendered p99", "cached p50", "cached p99"],
+            ["---"] * 6]
+    for name, path in SERVED_PAGES:
+        off, on = found["0"][name], found["32"][name]
+        rows.append([f"{name} (`{path}`)", f"{on['bytes']:,}", f"{off['p50']:.1f}",
+                     f"{off['p99']:.1f}", f"{on['p50']:.1f}", f"{on['p99']:.1f}"])
+    return (f"`aigraph serve`, {workers} workers, {repeat} GETs per page on one connection; ms\n\n"
+            + "\n".join("| " + " | ".join(r) + " |" for r in rows))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="warm runs per page")
     parser.add_argument("--no-remote", action="store_true", help="skip the oxigraph peer")
     parser.add_argument("--record", help="also write the table to this Markdown file")
+    parser.add_argument("--served", action="store_true",
+                        help="time the pages over HTTP against `aigraph serve` instead")
     args = parser.parse_args(argv)
+    if args.served:
+        print(served(args.repeat))
+        return 0
 
     files = data_files(ROOT / "ontology", ROOT / "data")
     embedded_store = EmbeddedStore.from_files(files)
