@@ -112,6 +112,8 @@ def test_if_none_match_gets_a_304_and_head_works(client):
     assert revalidated.status_code == 304 and revalidated.data == b""
     assert revalidated.headers["ETag"] == etag
     assert revalidated.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    weakened = client.get("/timeline", headers={"If-None-Match": f"W/{etag}"})
+    assert weakened.status_code == 304
     stale = client.get("/timeline", headers={"If-None-Match": '"not-this-one"'})
     assert stale.status_code == 200 and stale.data == first.data
     head = client.head("/timeline")

@@ -115,7 +115,8 @@ def _before() -> Response | None:
     version = data_version()
     key = page_key(version, i18n.current())
     g.setdefault(_MARK, (key, version))
-    if key in request.if_none_match:
+    # Weak comparison, as If-None-Match asks: a proxy that compresses may weaken the tag.
+    if request.if_none_match.contains_weak(key):
         _count_against_limit()
         return _finish(Response(status=304), key, "revalidated")
     entry = cache.get(key, version)
