@@ -12,13 +12,14 @@ from aigraph.web.http_cache import ResultCache
 #: Every page the cache must answer, with the formats it negotiates beside HTML.
 PAGES = {
     "/": (),
-    "/paths/open-source-developer": (),
+    "/paths/open-source-developer": ("application/json", "text/turtle"),
     "/paths/open-source-developer.json": (),
-    "/paths/lineage/deepseek-r1": (),
+    "/paths/lineage/deepseek-r1": ("application/json", "text/turtle", "application/ld+json"),
     "/id/mistral-7b": ("text/turtle", "application/ld+json", "application/n-triples",
                        "application/rdf+xml"),
     "/timeline": (),
     "/timeline?category=open-source-models": (),
+    "/timeline?category=open-source-models&format=json": (),
     "/search?q=mistrall": (),
     "/search?q=deepsek&format=json": (),
     "/sparql": (),
