@@ -62,31 +62,32 @@ FLOOR = ("floor: /healthz", "/healthz")
 HEADERS = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "en"}
 
 
-class CountingStore:
-    """Count the queries a store runs, delegating everything to it."""
+class QueryCounter:
+    """Count the queries a store runs, by wrapping its query methods on the instance.
+
+    The store stays what it is (an ``EmbeddedStore`` is still one, so the site's per-version
+    shortcuts for it apply); ``restore`` puts the original methods back.
+    """
+
+    METHODS = ("select", "construct", "ask")
 
     def __init__(self, store: Store):
-        self._store = store
+        self.store = store
         self.queries = 0
+        self._originals = {name: getattr(store, name) for name in self.METHODS}
+        for name, original in self._originals.items():
+            setattr(store, name, self._counted(original))
 
-    def __getattr__(self, name):
-        return getattr(self._store, name)
+    def _counted(self, original):
+        def counted(query, bindings=None):
+            self.queries += 1
+            return original(query, bindings)
+        return counted
 
-    def select(self, query, bindings=None):
-        self.queries += 1
-        return self._store.select(query, bindings)
-
-    def construct(self, query, bindings=None):
-        self.queries += 1
-        return self._store.construct(query, bindings)
-
-    def ask(self, query, bindings=None):
-        self.queries += 1
-        return self._store.ask(query, bindings)
-
-    @property
-    def version(self) -> str:
-        return self._store.version
+    def restore(self) -> None:
+        """Give the store its own methods back."""
+        for name in self.METHODS:
+            self.store.__dict__.pop(name, None)
 
 
 def percentile(times: list[float], share: float) -> float:
@@ -100,10 +101,10 @@ def percentile(times: list[float], share: float) -> float:
 
 def run(store: Store, repeat: int, page_cache: bool = False) -> dict[str, tuple]:
     """Return, per page: cold ms, warm median ms, warm p99 ms, status, queries per warm request."""
-    counting = CountingStore(store)
+    counting = QueryCounter(store)
     settings = Settings.load({"rate_limit": "", "page_cache_mb": 32 if page_cache else 0},
                              environ={})
-    app = create_app({"TESTING": True, "AIGRAPH": settings, "AIGRAPH_STORE": counting})
+    app = create_app({"TESTING": True, "AIGRAPH": settings, "AIGRAPH_STORE": store})
     client = app.test_client()
     found = {}
     try:
@@ -121,6 +122,7 @@ def run(store: Store, repeat: int, page_cache: bool = False) -> dict[str, tuple]
             found[name] = (cold, statistics.median(times), percentile(times, 0.99),
                            response.status_code, counting.queries)
     finally:
+        counting.restore()
         executor = app.extensions.get("aigraph_executor")
         if executor is not None:
             executor.close()
