@@ -86,4 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)  # after the blueprints: it limits some of their routes
     fast_answers.install(app)  # after security: inside its ProxyFix, only without limits
     auth.limit_logins(app)  # on security's limiter
+    from aigraph.web import page_cache
+
+    page_cache.init_app(app)  # last: it keeps pages as their views made them
     return app
