@@ -349,3 +349,24 @@ def test_two_threads_waiting_for_a_new_worker_read_its_ready_message_once(settin
             assert json.loads(outcome.body)["boolean"] is True
         finally:
             worker.stop()
+
+
+@pytest.mark.parametrize("megabytes", [0, 16])
+def test_workers_copy_small_data_into_memory_and_answer_the_same(settings, store, megabytes):
+    with Executor(settings.replace(query_worker_memory_mb=megabytes), store) as executor:
+        executor.start()
+        assert executor._config.in_memory is (megabytes > 0)
+        answer = executor.run(LABELS, JSON, None)
+    expected = serialize_capped(store._query(sparql_prologue() + LABELS, None), JSON, 10_000)
+    assert answer.body == expected.body
+
+
+def test_data_larger_than_the_memory_copy_bound_stays_on_disk(store, tmp_path):
+    from aigraph.query_copies import prepare_embedded
+    from aigraph.query_worker import WorkerConfig
+
+    size = sum(Path(f).stat().st_size for f in store.files)
+    for bound, expected in ((size - 1, False), (size, True)):
+        blank = WorkerConfig("embedded", "", "", 1.0, None, memory_copy_bytes=bound)
+        config = prepare_embedded(store, str(tmp_path), blank, folder=f"copy-{bound}")
+        assert config.in_memory is expected

@@ -71,6 +71,12 @@ class EmbeddedStore(Store):
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL syntax error: {error.msg}") from error
 
+    def in_memory_copy(self) -> EmbeddedStore:
+        """A copy of every quad in a new in-memory store, with the same version."""
+        copy = ox.Store()
+        copy.extend(self._store)  # bulk_extend reserves 200 MB, past a small memory cap
+        return EmbeddedStore(copy, version=self._version)
+
     def select(self, query: str, bindings: Bindings | None = None) -> Rows:
         result = self._query(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
