@@ -1,0 +1,37 @@
+"""Reads that avoid the whole graph give what the whole-graph reads gave, on the shipped data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from aigraph import queries
+from aigraph.catalog import Catalog
+from aigraph.paths import service, source
+
+
+def test_partial_index_matches_the_full_index_for_the_entities_it_reads(full_store):
+    full = Catalog.load(full_store)
+    newest = [str(row["milestone"]) for row in queries.select(full_store, "home/latest")]
+    assert len(newest) == 8
+    some = Catalog.load_some(full_store, newest)
+    for iri in newest:
+        kept, whole = asdict(some.entries[iri]), asdict(full.entries[iri])
+        kept.pop("links"), whole.pop("links")
+        assert kept == whole
+        assert some.label(iri, "it") == full.label(iri, "it")
+        assert some.kind(iri) == full.kind(iri)
+        importance = full.entries[iri].importance
+        if importance:
+            assert some.label(importance, "it") == full.label(importance, "it")
+
+
+def test_partial_index_of_unknown_iris_is_empty(full_store):
+    some = Catalog.load_some(full_store, ["https://example.org/nothing"])
+    assert some.entries == {}
+
+
+def test_path_length_equals_the_ordered_path_length(full_store):
+    slugs = source.path_slugs(full_store)
+    assert slugs
+    for slug in slugs:
+        assert service.path_length(full_store, slug) == len(service.reading_path(full_store, slug).steps)
