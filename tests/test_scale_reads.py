@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+import pytest
+
 from aigraph import queries
 from aigraph.catalog import Catalog
+from aigraph.namespaces import entity_iri
 from aigraph.paths import service, source
 
 
@@ -35,3 +38,18 @@ def test_path_length_equals_the_ordered_path_length(full_store):
     assert slugs
     for slug in slugs:
         assert service.path_length(full_store, slug) == len(service.reading_path(full_store, slug).steps)
+
+
+@pytest.mark.parametrize("which", ["full_store", "store"])
+def test_members_read_from_categories_equal_the_whole_scan(which, request):
+    chosen = request.getfixturevalue(which)
+    linked = 0
+    for slug in source.path_slugs(chosen):
+        path = entity_iri(slug)
+        scanned = {str(r["milestone"]) for r in queries.select(chosen, "paths/members", path=path)}
+        if queries.ask(chosen, "paths/has_linked_rule", path=path):
+            linked += 1
+            read = queries.select(chosen, "paths/members_linked", path=path)
+            assert {str(r["milestone"]) for r in read} == scanned
+        assert source.members(chosen, slug) == sorted(scanned)
+    assert linked
