@@ -53,3 +53,23 @@ def test_members_read_from_categories_equal_the_whole_scan(which, request):
             assert {str(r["milestone"]) for r in read} == scanned
         assert source.members(chosen, slug) == sorted(scanned)
     assert linked
+
+
+def test_index_read_as_tsv_equals_the_index_built_from_rdflib_rows(full_store):
+    expected: dict[str, dict] = {}
+    for row in queries.select(full_store, "search/catalog"):
+        entry = expected.setdefault(str(row["s"]), {"labels": {}, "alt": [], "types": []})
+        key, value = str(row["key"]), row["value"]
+        if key == "label":
+            entry["labels"][getattr(value, "language", None) or ""] = str(value)
+        elif key in ("alt", "types"):
+            entry[key].append(str(value))
+        elif key == "type":
+            entry["types"].append(str(value))
+    index = Catalog.load(full_store)
+    assert len(index.entries) == len(expected) > 1000
+    for iri, entry in expected.items():
+        found = index.entries[iri]
+        assert found.labels == entry["labels"]
+        assert sorted(found.alt) == sorted(entry["alt"])
+        assert sorted(found.types) == sorted(entry["types"])

@@ -161,14 +161,13 @@ class Catalog:
     def load(cls, store: Store) -> Catalog:
         """Build the index with one query."""
         entries: dict[str, Entry] = {}
-        # Read as SPARQL JSON: on a large graph, building rdflib terms for every row took
-        # longer than the query itself.
-        for row in queries.bindings(store, "search/catalog"):
-            iri, value = row["s"]["value"], row["value"]
+        for row in queries.stream(store, "search/catalog"):
+            value = row["value"]
+            iri = row["s"].value
             entry = entries.get(iri)
             if entry is None:
                 entry = entries[iri] = Entry(iri, slug_of(iri))
-            _add_row(entry, row["key"]["value"], value["value"], value.get("xml:lang", ""))
+            _add_row(entry, row["key"].value, value.value, getattr(value, "language", None) or "")
         for entry in entries.values():
             entry.alt.sort()
         return cls(entries)

@@ -13,7 +13,6 @@ projected variables, and a remote store by a VALUES block placed first in the WH
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from rdflib.term import Node
 
 from aigraph.errors import NotFound
 from aigraph.namespaces import sparql_prologue
-from aigraph.store import Rows, Store, inline_values
+from aigraph.store import Rows, Store, inline_values, parse_results
 
 QUERY_DIR = Path(__file__).parent / "queries"
 _HEADER = re.compile(r"^#\s*(\w+):\s*(.*?)\s*$")
@@ -98,15 +97,16 @@ def select(store: Store, name: str, **bindings: Node) -> Rows:
     return store.select(query.sparql, bindings)
 
 
-def bindings(store: Store, name: str) -> list[dict[str, dict[str, str]]]:
-    """Run a parameterless named SELECT and return its rows as SPARQL JSON bindings.
+def stream(store: Store, name: str):
+    """Run a parameterless named SELECT and return its solutions one by one as pyoxigraph
+    terms (each has ``value``; a literal has ``language``).
 
-    For queries over the whole graph: reading the JSON is several times quicker than building
-    rdflib terms for every value (bench/). Each binding has ``value`` and, for a literal with a
-    language, ``xml:lang``.
+    For queries over the whole graph: the results come as compact TSV and are read a row at a
+    time, which holds far less memory and takes several times less than building rdflib terms
+    for every value, or SPARQL JSON all at once (bench/).
     """
-    body = store.serialize_query(get(name).sparql, "application/sparql-results+json")
-    return json.loads(body)["results"]["bindings"]
+    media_type = "text/tab-separated-values"
+    return parse_results(store.serialize_query(get(name).sparql, media_type), media_type)
 
 
 def select_each(store: Store, name: str, param: str, terms: Sequence[Node]) -> Rows:
