@@ -62,8 +62,8 @@ def test_index_read_as_tsv_equals_the_index_built_from_rdflib_rows(full_store):
         key, value = str(row["key"]), row["value"]
         if key == "label":
             entry["labels"][getattr(value, "language", None) or ""] = str(value)
-        elif key in ("alt", "types"):
-            entry[key].append(str(value))
+        elif key == "alt":
+            entry["alt"].append(str(value))
         elif key == "type":
             entry["types"].append(str(value))
     index = Catalog.load(full_store)
