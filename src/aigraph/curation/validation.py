@@ -11,7 +11,6 @@ change to a reading path also runs the path checks of ``aigraph.paths.checks`` o
 from __future__ import annotations
 
 import tempfile
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,11 +19,12 @@ from pathlib import Path
 from rdflib import RDF, Graph, URIRef
 
 from aigraph import queries
+from aigraph.curation import shacl
 from aigraph.curation.entity import own_part
 from aigraph.datafile import is_entity
 from aigraph.namespaces import AIG, compact, slug_of
 from aigraph.store import EmbeddedStore, Store, inline_values
-from aigraph.validate import load_ontology, load_shapes, validate
+from aigraph.validate import load_ontology, load_shapes
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,6 @@ class Violation:
         """The fields the API answers with."""
         return {"focus": self.focus, "path": self.path, "message": self.message,
                 "severity": self.severity, "value": self.value}
-
-
-_PYSHACL_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=4)
@@ -104,10 +101,7 @@ def check(store: Store, ontology_dir: str, new_versions: Mapping[URIRef, Graph],
         new += graph
     context, near = neighbourhood(store, subjects, new)
     working = context + new
-    shapes, ontology = shapes_and_ontology(ontology_dir)
-    # rdflib's SPARQL parser (pyparsing), which pySHACL uses, is not thread-safe.
-    with _PYSHACL_LOCK:
-        report = validate(working, shapes=shapes, ontology=ontology)
+    report = shacl.shapes_for(ontology_dir).validate(working)
     wanted = {compact(str(s)) for s in subjects | near}
     wanted |= {"id:" + str(s).rsplit("/", 1)[-1] for s in subjects | near}
     violations = path_checks(store, new_versions, lang)
