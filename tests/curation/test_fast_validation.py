@@ -18,6 +18,8 @@ from aigraph.curation.entity import entity_graph, own_part
 from aigraph.namespaces import AIG, compact, entity_iri
 from aigraph.validate import validate
 
+from .conftest import milestone_graph as _milestone
+
 
 def _key(focus: str, path, message: str, severity: str, value) -> tuple:
     return (focus.split(" ", 1)[0], path, message, severity, value)
@@ -57,27 +59,6 @@ def _edit(store, slug: str, *, drop=(), add=()) -> tuple[URIRef, Graph]:
     for predicate, value in add:
         graph.add((subject, predicate, value))
     return subject, graph
-
-
-def _milestone(slug: str, *links: str) -> Graph:
-    subject = entity_iri(slug)
-    graph = Graph()
-    graph.add((subject, RDF.type, AIG.Milestone))
-    graph.add((subject, RDFS.label, Literal(f"Step {slug}", lang="en")))
-    graph.add((subject, RDFS.label, Literal(f"Passo {slug}", lang="it")))
-    graph.add((subject, URIRef("http://purl.org/dc/terms/description"),
-               Literal("A step made for this test.", lang="en")))
-    graph.add((subject, URIRef("http://purl.org/dc/terms/description"),
-               Literal("Un passo fatto per questa prova.", lang="it")))
-    graph.add((subject, AIG.date, Literal("2020-01-01", datatype=XSD.date)))
-    graph.add((subject, AIG.category, entity_iri("language-models")))
-    graph.add((subject, AIG.importance, AIG.Low))
-    graph.add((subject, URIRef("http://purl.org/dc/terms/source"),
-               URIRef(f"https://example.org/{slug}")))
-    graph.add((subject, AIG.lastReviewed, Literal("2026-11-27", datatype=XSD.date)))
-    for link in links:
-        graph.add((subject, AIG.buildsOn, entity_iri(link)))
-    return graph
 
 
 def _chain(store, settings) -> None:
