@@ -19,7 +19,8 @@ from pathlib import Path
 from pyshacl import Validator
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.shapes_graph import ShapesGraph
-from rdflib import Graph
+from rdflib import RDF, RDFS, Graph
+from rdflib.namespace import SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 from aigraph.validate import Report, load_ontology, load_shapes, report_of
@@ -52,14 +53,22 @@ class Shapes:
     shapes: Graph
     ontology: Graph
     shapes_graph: ShapesGraph
+    #: The vocabulary's statements that shapes read about the values of an entity: classes,
+    #: class hierarchy and the lists (schemes) controlled terms belong to.
+    facts: Graph
 
-    def validate(self, data: Graph) -> Report:
-        """Validate ``data`` (not modified) as ``aigraph.validate.validate`` does."""
+    def validate(self, data: Graph, whole_vocabulary: bool = True) -> Report:
+        """Validate ``data`` (not modified) as ``aigraph.validate.validate`` does.
+
+        ``whole_vocabulary=False`` adds only ``facts`` of the vocabulary, not all of it: the
+        results about the entities of ``data`` are the same (the vocabulary's own terms are
+        then not checked, unless ``data`` describes them), and the graph is smaller.
+        """
         working = PreparedGraph()
         working += data
         # As in aigraph.validate: the individuals of the vocabulary (categories, levels)
         # must be visible to the shapes, so the vocabulary is merged into the data copy.
-        working += self.ontology
+        working += self.ontology if whole_vocabulary else self.facts
         options = {"inference": "none", "advanced": True, "inplace": True,
                    "allow_warnings": False}
         with LOCK:
@@ -76,7 +85,11 @@ class Shapes:
 def _build(ontology_dir: str, stamp: tuple) -> Shapes:
     shapes = load_shapes(ontology_dir)
     ontology = load_ontology(ontology_dir)
-    built = Shapes(shapes, ontology, ShapesGraph(shapes))
+    facts = Graph()
+    for predicate in (RDF.type, RDFS.subClassOf, SKOS.inScheme):
+        for triple in ontology.triples((None, predicate, None)):
+            facts.add(triple)
+    built = Shapes(shapes, ontology, ShapesGraph(shapes), facts)
     with LOCK:
         built.shapes_graph.shapes  # noqa: B018 - the property harvests the shapes once
     return built
