@@ -110,6 +110,13 @@ def index_of(path: Path) -> FileIndex:
     return built
 
 
+def known(path: Path) -> FileIndex | None:
+    """The index of ``path`` if one is kept and the file has not changed since (else None)."""
+    with _CACHE_LOCK:
+        index = _CACHE.get(str(path))
+    return index if index is not None and index.stamp == stamp_of(Path(path)) else None
+
+
 def written(indexes: dict[Path, FileIndex]) -> None:
     """Record that the texts of ``indexes`` are now on disk (call after the commit)."""
     with _CACHE_LOCK:

@@ -14,6 +14,7 @@ asks whether its history record is there.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
@@ -82,8 +83,28 @@ def _class_file(graph: Graph) -> str | None:
 
 
 def files_with(data_dir: Path, subject: URIRef) -> list[Path]:
-    """The data files that hold statements about ``subject`` (as the files are on disk now)."""
-    return [p for p in sorted(data_dir.rglob("*.ttl")) if subject in splice.index_of(p).subjects]
+    """The data files that hold statements about ``subject`` (as the files are on disk now).
+
+    A file whose blocks are known answers from them. Another is read only when its text has
+    the entity (``id:slug`` or in full) at the start of a line, where a canonical file puts
+    a subject; when no file has, every file that mentions it at all is read.
+    """
+    slug = str(subject).rsplit("/", 1)[-1]
+    names = rf"(?:id:{re.escape(slug)}|<{re.escape(str(subject))}>)"
+    as_subject = re.compile(rf"^{names}(?![\w-])", re.MULTILINE)
+    anywhere = re.compile(rf"(?<![\w:/-]){names}(?![\w-])")
+    paths = sorted(data_dir.rglob("*.ttl"))
+    for pattern in (as_subject, anywhere):
+        found = []
+        for path in paths:
+            index = splice.known(path)
+            if index is None and not pattern.search(path.read_text(encoding="utf-8")):
+                continue
+            if subject in (index or splice.index_of(path)).subjects:
+                found.append(path)
+        if found:
+            return found
+    return []
 
 
 def data_indexes(settings: Settings, before: Mapping[URIRef, Graph],
