@@ -155,3 +155,11 @@ def test_new_license_terms_reach_models_built_on_models_under_it(cur_store, cur_
     expected = _expected(cur_store, versions, "en")
     assert any(r[0] == "id:mistral-7b" for r in expected)
     assert _fast(cur_store, cur_settings, versions, "en") == expected
+
+
+def test_a_milestone_named_by_a_step_note_cannot_be_deleted(cur_store, cur_settings):
+    # Regression: the note is a blank node, and links from blank nodes were not counted.
+    subject = entity_iri("gemma-release")
+    candidate = changes.propose(cur_store, cur_settings, subject, None)
+    assert candidate.blocked
+    assert entity_iri("open-source-developer") in candidate.referrers[subject]
