@@ -140,17 +140,33 @@ def _sort_key(graph: rdflib.Graph, subject) -> tuple:
     return (str(date) if date is not None else "", str(subject))
 
 
+def sort_key(graph: rdflib.Graph, subject) -> tuple:
+    """The place of ``subject``'s block in a file: by date (milestones), then by IRI."""
+    return _sort_key(graph, subject)
+
+
+def head(header: str = "") -> str:
+    """The lines a canonical file starts with: its comment, if any, and the prefixes."""
+    out = [f"# {header}"] if header else []
+    out += [f"@prefix {p}: <{b}> ." for p, b in _prefixes_in_use()]
+    return "\n".join(out)
+
+
+def block(graph: rdflib.Graph, subject) -> str:
+    """Render one subject's block (its statements and blank nodes), without the blank line
+    that separates blocks; it depends on nothing but the subject's own statements."""
+    return _iri(subject) + "\n" + " ;\n".join(_render(graph, subject, 4)) + " ."
+
+
+def join(head_text: str, blocks: Iterable[str]) -> str:
+    """Assemble a file from its head and its blocks, already in order."""
+    return head_text + "".join("\n\n" + b for b in blocks) + "\n"
+
+
 def serialize(graph: rdflib.Graph, subjects: Iterable, header: str = "") -> str:
     """Render ``subjects`` of ``graph`` (IRIs; blank nodes are inlined) as canonical Turtle."""
-    out = []
-    if header:
-        out.append(f"# {header}")
-    out += [f"@prefix {p}: <{b}> ." for p, b in _prefixes_in_use()]
-    for subject in sorted(subjects, key=lambda s: _sort_key(graph, s)):
-        lines = _render(graph, subject, 4)
-        out.append("")
-        out.append(_iri(subject) + "\n" + " ;\n".join(lines) + " .")
-    return "\n".join(out) + "\n"
+    ordered = sorted(subjects, key=lambda s: _sort_key(graph, s))
+    return join(head(header), (block(graph, s) for s in ordered))
 
 
 def split_by_file(graph: rdflib.Graph) -> dict[str, list]:

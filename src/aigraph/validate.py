@@ -250,6 +250,11 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
         inplace=True,
         allow_warnings=False,
     )
+    return report_of(conforms, results_graph, data)
+
+
+def report_of(conforms: bool, results_graph: Graph, data: Graph) -> Report:
+    """Turn pySHACL's verdict and results graph for ``data`` into a Report."""
     # Results nested under another one (sh:detail, from sh:node) explain it in pySHACL's own
     # words; the outer result already carries the shape's message, so only it is kept.
     results = [_result(results_graph, node, data)

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from aigraph.accounts import Accounts
 from aigraph.settings import PROJECT_ROOT, Settings
@@ -98,3 +99,28 @@ NEW_MODEL = """
     dcterms:source <https://example.org/gpt-neo-x> ;
     aig:lastReviewed "2026-11-27"^^xsd:date .
 """
+
+
+def milestone_graph(slug: str, *links: str, day: str = "2020-01-01") -> Graph:
+    """A conforming new milestone ``slug`` dated ``day`` that builds on ``links`` (slugs)."""
+    from rdflib import RDF, Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDFS, XSD
+
+    from aigraph.namespaces import AIG, entity_iri
+
+    subject = entity_iri(slug)
+    graph = Graph()
+    graph.add((subject, RDF.type, AIG.Milestone))
+    graph.add((subject, RDFS.label, Literal(f"Step {slug}", lang="en")))
+    graph.add((subject, RDFS.label, Literal(f"Passo {slug}", lang="it")))
+    graph.add((subject, DCTERMS.description, Literal("A step made for this test.", lang="en")))
+    graph.add((subject, DCTERMS.description,
+               Literal("Un passo fatto per questa prova.", lang="it")))
+    graph.add((subject, AIG.date, Literal(day, datatype=XSD.date)))
+    graph.add((subject, AIG.category, entity_iri("language-models")))
+    graph.add((subject, AIG.importance, AIG.Low))
+    graph.add((subject, DCTERMS.source, URIRef(f"https://example.org/{slug}")))
+    graph.add((subject, AIG.lastReviewed, Literal("2026-11-27", datatype=XSD.date)))
+    for link in links:
+        graph.add((subject, AIG.buildsOn, entity_iri(link)))
+    return graph

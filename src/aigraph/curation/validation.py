@@ -11,7 +11,6 @@ change to a reading path also runs the path checks of ``aigraph.paths.checks`` o
 from __future__ import annotations
 
 import tempfile
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,11 +19,12 @@ from pathlib import Path
 from rdflib import RDF, Graph, URIRef
 
 from aigraph import queries
+from aigraph.curation import shacl
 from aigraph.curation.entity import own_part
 from aigraph.datafile import is_entity
 from aigraph.namespaces import AIG, compact, slug_of
 from aigraph.store import EmbeddedStore, Store, inline_values
-from aigraph.validate import load_ontology, load_shapes, validate
+from aigraph.validate import load_ontology, load_shapes
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,6 @@ class Violation:
                 "severity": self.severity, "value": self.value}
 
 
-_PYSHACL_LOCK = threading.Lock()
-
-
 @lru_cache(maxsize=4)
 def _shapes(ontology_dir: str, stamp: float) -> tuple[Graph, Graph]:
     return load_shapes(ontology_dir), load_ontology(ontology_dir)
@@ -57,6 +54,9 @@ def shapes_and_ontology(ontology_dir: str) -> tuple[Graph, Graph]:
     return _shapes(str(ontology_dir), stamp)
 
 
+_CYCLE_SHAPES = {"aigsh:buildsOn-acyclic", "aigsh:basedOn-acyclic"}
+
+
 def _entity_objects(graph: Graph) -> set[URIRef]:
     return {o for o in graph.objects() if is_entity(o)}
 
@@ -64,22 +64,34 @@ def _entity_objects(graph: Graph) -> set[URIRef]:
 def neighbourhood(store: Store, subjects: set[URIRef], new: Graph) -> tuple[Graph, set[URIRef]]:
     """Return the context graph around ``subjects`` (their old triples left out) and the set of
     direct neighbours, taking the links of the new versions (``new``) into account."""
+    context, near, _ancestors = surroundings(store, subjects, new)
+    return context, near
+
+
+def surroundings(store: Store, subjects: set[URIRef], new: Graph
+                 ) -> tuple[Graph, set[URIRef], set[URIRef]]:
+    """``neighbourhood``, and the ``aig:basedOn``/``aig:buildsOn`` ancestors it holds."""
     subjects = set(subjects)
     near = _entity_objects(new)
     rows = queries.select_each(store, "curation/neighbours", "entity", sorted(subjects))
+    near |= {row["neighbour"] for row in rows if "neighbour" in row}
+    # A license's terms also decide the license-conflict warning of the models built on the
+    # models under it, two links away: those count as neighbours too.
+    rows = queries.select_each(store, "curation/license_reach", "entity", sorted(subjects))
     near |= {row["neighbour"] for row in rows if "neighbour" in row}
     near -= subjects
     context = _describe(store, near)
     outer = _entity_objects(context) - near - subjects
     starts = sorted((_entity_objects(new) | near) - subjects)
     ancestry = queries.select_each(store, "curation/ancestry", "entity", starts) if starts else []
-    outer |= {row["ancestor"] for row in ancestry if "ancestor" in row}
+    ancestors = {row["ancestor"] for row in ancestry if "ancestor" in row}
+    outer |= ancestors
     context += _describe(store, outer - near - subjects)
     # The changed entities' old statements are replaced by the new ones.
     for triple in list(context):
         if triple[0] in subjects:
             context.remove(triple)
-    return context, near
+    return context, near, ancestors
 
 
 def _describe(store: Store, entities: set[URIRef]) -> Graph:
@@ -102,18 +114,22 @@ def check(store: Store, ontology_dir: str, new_versions: Mapping[URIRef, Graph],
     new = Graph()
     for graph in new_versions.values():
         new += graph
-    context, near = neighbourhood(store, subjects, new)
+    context, near, ancestors = surroundings(store, subjects, new)
     working = context + new
-    shapes, ontology = shapes_and_ontology(ontology_dir)
-    # rdflib's SPARQL parser (pyparsing), which pySHACL uses, is not thread-safe.
-    with _PYSHACL_LOCK:
-        report = validate(working, shapes=shapes, ontology=ontology)
+    # The entities of the graph carry their full description already (the store holds the
+    # vocabulary too), so only the vocabulary's classes and lists are added.
+    report = shacl.shapes_for(ontology_dir).validate(working, whole_vocabulary=False)
     wanted = {compact(str(s)) for s in subjects | near}
     wanted |= {"id:" + str(s).rsplit("/", 1)[-1] for s in subjects | near}
+    # Terms the change uses that are not entities (a class) are reported on themselves.
+    wanted |= {compact(str(o)) for o in new.objects() if isinstance(o, URIRef)}
     violations = path_checks(store, new_versions, lang)
+    # A cycle is reported once, on its member with the smallest IRI, which may be an ancestor
+    # further away; the whole ancestry is in the graph, so that result is exact there too.
+    far = {compact(str(s)) for s in ancestors}
     for result in report.results:
         head = result.focus.split(" ", 1)[0]
-        if head not in wanted:
+        if head not in wanted and not (head in far and result.source_shape in _CYCLE_SHAPES):
             continue
         violations.append(Violation(focus=head, path=result.path, message=result.text(lang),
                                     severity=result.severity, value=result.value))

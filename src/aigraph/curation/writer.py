@@ -2,9 +2,9 @@
 SPARQL 1.1 Update to a remote store.
 
 Embedded: under the write lock, the data files the changed entities live in (before and
-after, by class: ``aigraph.datafile``) are read from disk, the entities' statements replaced,
-and the files rendered in the canonical layout; with the change's history record (one new
-TriG file) they are committed at once through ``journal``. The store then reloads, and other
+after, by class: ``aigraph.datafile``) get the entities' blocks replaced in their canonical
+layout (``splice``: only the changed blocks are rendered); with the change's history record
+(one new TriG file) they are committed at once through ``journal``. The store then reloads, and other
 processes see the lock file's text change (``sync``).
 
 Remote: one ``DELETE { old } INSERT { new + history } WHERE { the entities are exactly as
@@ -22,14 +22,16 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef, Variable
 
 from aigraph import datafile
-from aigraph.curation import history, journal
-from aigraph.curation.entity import own_part
+from aigraph.curation import history, journal, splice
 from aigraph.curation.errors import PreconditionFailed, WriteFailed
 from aigraph.settings import Settings
 from aigraph.store import EmbeddedStore, RemoteStore, Store, data_files, files_version
 
 #: The lock file's text each store last loaded, so a change by another process is noticed.
 _SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: The data version each store had right after this process last wrote its files: the
+#: cached file blocks (``splice``) are trusted only while the store still has it.
+_INDEXED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def lock_path(settings: Settings) -> Path:
@@ -81,49 +83,64 @@ def _class_file(graph: Graph) -> str | None:
 
 
 def files_with(data_dir: Path, subject: URIRef) -> list[Path]:
-    """The data files that mention ``subject`` as ``id:slug`` or in full (to parse and check)."""
+    """The data files that hold statements about ``subject`` (as the files are on disk now).
+
+    A file whose blocks are known answers from them. Another is read only when its text has
+    the entity (``id:slug`` or in full) at the start of a line, where a canonical file puts
+    a subject; when no file has, every file that mentions it at all is read.
+    """
     slug = str(subject).rsplit("/", 1)[-1]
-    pattern = re.compile(rf"(?<![\w:/-])id:{re.escape(slug)}(?![\w-])|<{re.escape(str(subject))}>")
-    return [p for p in sorted(data_dir.rglob("*.ttl"))
-            if pattern.search(p.read_text(encoding="utf-8"))]
+    names = rf"(?:id:{re.escape(slug)}|<{re.escape(str(subject))}>)"
+    as_subject = re.compile(rf"^{names}(?![\w-])", re.MULTILINE)
+    anywhere = re.compile(rf"(?<![\w:/-]){names}(?![\w-])")
+    paths = sorted(data_dir.rglob("*.ttl"))
+    for pattern in (as_subject, anywhere):
+        found = []
+        for path in paths:
+            index = splice.known(path)
+            if index is None and not pattern.search(path.read_text(encoding="utf-8")):
+                continue
+            if subject in (index or splice.index_of(path)).subjects:
+                found.append(path)
+        if found:
+            return found
+    return []
 
 
-def _render(path: Path, removals: set[URIRef], additions: Graph) -> str:
-    graph = Graph()
-    if path.exists():
-        graph.parse(path, format="turtle")
-    for subject in removals:
-        graph -= own_part(graph, subject)
-    graph += additions
-    subjects = sorted({s for s in graph.subjects() if not isinstance(s, BNode)})
-    return datafile.serialize(graph, subjects, datafile.FILE_HEADERS.get(path.name, ""))
+def data_indexes(settings: Settings, before: Mapping[URIRef, Graph],
+                 after: Mapping[URIRef, Graph]) -> dict[Path, splice.FileIndex]:
+    """The new canonical blocks of every data file the change touches, by path.
 
-
-def data_texts(settings: Settings, before: Mapping[URIRef, Graph],
-               after: Mapping[URIRef, Graph]) -> dict[Path, str]:
-    """Render every data file the change touches, by path.
-
-    An entity stays in the file it lives in; a new one goes to the file of its class.
+    An entity stays in the file it lives in; a new one goes to the file of its class. Each
+    file's text is its canonical rendering, made by splicing the changed blocks.
     """
     data_dir = Path(settings.data_dir)
-    removals: dict[Path, set[URIRef]] = {}
-    additions: dict[Path, Graph] = {}
+    changed: dict[Path, splice.FileIndex] = {}
+
+    def edit(path: Path) -> splice.FileIndex:
+        if path not in changed:
+            changed[path] = splice.index_of(path).copy()
+        return changed[path]
+
     homes: dict[URIRef, list[Path]] = {}
     for subject, graph in before.items():
         if len(graph):
             homes[subject] = files_with(data_dir, subject)
             for path in homes[subject]:
-                removals.setdefault(path, set()).add(subject)
+                edit(path).remove(subject)
     for subject, graph in after.items():
         if not len(graph):
             continue
         found = homes.get(subject)
         path = found[0] if found else data_dir / (_class_file(graph) or datafile.OTHER_FILE)
-        removals.setdefault(path, set()).add(subject)
-        additions.setdefault(path, Graph())
-        additions[path] += graph
-    return {path: _render(path, subjects, additions.get(path, Graph()))
-            for path, subjects in sorted(removals.items())}
+        edit(path).put(graph, subject)
+    return dict(sorted(changed.items()))
+
+
+def data_texts(settings: Settings, before: Mapping[URIRef, Graph],
+               after: Mapping[URIRef, Graph]) -> dict[Path, str]:
+    """Render every data file the change touches, by path (see ``data_indexes``)."""
+    return {path: index.text() for path, index in data_indexes(settings, before, after).items()}
 
 
 def history_file(settings: Settings, change_id: str) -> Path:
@@ -135,19 +152,26 @@ def write_embedded(store: EmbeddedStore, settings: Settings, lock: journal.Write
                    before: Mapping[URIRef, Graph], after: Mapping[URIRef, Graph],
                    record: history.ChangeRecord) -> None:
     """Commit the data files and the history record, then reload the store (lock held)."""
-    files = data_texts(settings, before, after)
+    if _INDEXED.get(store) != store.version:
+        # The files changed since this process last wrote them: read them again.
+        splice.forget(Path(settings.data_dir).rglob("*.ttl"))
+    indexes = data_indexes(settings, before, after)
+    files: dict[Path, str] = {path: index.text() for path, index in indexes.items()}
     files[history_file(settings, record.id)] = history.trig(record)
     try:
         journal.commit(files, journal_path(settings))
-    except OSError as error:
-        if journal_path(settings).exists():
+    except BaseException as error:
+        splice.forget(indexes)
+        if not isinstance(error, OSError) or journal_path(settings).exists():
             raise  # past the commit point: the next writer, or start-up, finishes it
         # Before the journal nothing changed, and the temporary files are gone.
         raise WriteFailed(f"the change could not be written: {error.strerror or error}; "
                           "nothing was changed") from error
+    splice.written(indexes)
     lock.touch()
     store.refresh(store_files(settings))
     _SEEN[store] = journal.stamp(lock_path(settings))
+    _INDEXED[store] = store.version
 
 
 # --- remote ---------------------------------------------------------------------------------
