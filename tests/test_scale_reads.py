@@ -55,7 +55,7 @@ def test_members_read_from_categories_equal_the_whole_scan(which, request):
     assert linked
 
 
-def test_index_read_as_tsv_equals_the_index_built_from_rdflib_rows(full_store):
+def test_index_read_as_streamed_rows_equals_the_index_built_from_rdflib_rows(full_store):
     expected: dict[str, dict] = {}
     for row in queries.select(full_store, "search/catalog"):
         entry = expected.setdefault(str(row["s"]), {"labels": {}, "alt": [], "types": []})
