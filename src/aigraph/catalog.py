@@ -75,7 +75,7 @@ def normalize(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """What the index knows about one labelled resource."""
 
@@ -112,20 +112,20 @@ class Match:
     matched: str = "name"
 
 
-def _add_row(entry: Entry, key: str, value) -> None:
+def _add_row(entry: Entry, key: str, value: str, lang: str = "") -> None:
+    """Take in one row of ``search/catalog``: ``value`` is the term's lexical form or IRI."""
     if key == "label":
-        lang = value.language if isinstance(value, Literal) else ""
-        entry.labels[lang or ""] = str(value)
+        entry.labels[lang] = value
     elif key == "alt":
-        entry.alt.append(str(value))
+        entry.alt.append(value)
     elif key == "type":
-        entry.types.append(str(value))
+        entry.types.append(value)
     elif key == "date":
-        entry.date = str(value)[:10]
+        entry.date = value[:10]
     elif key == "precision":
-        entry.precision = str(value).rsplit("#", 1)[-1].removesuffix("Precision").lower()
+        entry.precision = value.rsplit("#", 1)[-1].removesuffix("Precision").lower()
     elif key == "importance":
-        entry.importance = str(value)
+        entry.importance = value
     elif key == "links":
         entry.links = int(value)
 
@@ -161,12 +161,36 @@ class Catalog:
     def load(cls, store: Store) -> Catalog:
         """Build the index with one query."""
         entries: dict[str, Entry] = {}
-        for row in queries.select(store, "search/catalog"):
-            iri = str(row["s"])
+        for row in queries.stream(store, "search/catalog"):
+            value = row["value"]
+            iri = row["s"].value
             entry = entries.get(iri)
             if entry is None:
                 entry = entries[iri] = Entry(iri, slug_of(iri))
-            _add_row(entry, str(row["key"]), row["value"])
+            _add_row(entry, row["key"].value, value.value, getattr(value, "language", None) or "")
+        for entry in entries.values():
+            entry.alt.sort()
+        return cls(entries)
+
+    @classmethod
+    def load_some(cls, store: Store, iris: Iterable[str]) -> Catalog:
+        """Build an index of only ``iris`` and their importance levels (no link counts), for
+        a page that shows a few links and need not read the whole index."""
+        entries: dict[str, Entry] = {}
+        wanted = list(dict.fromkeys(str(i) for i in iris))
+        asked = set(wanted)
+        while wanted:
+            for row in queries.select_each(store, "search/entries", "s", [URIRef(i) for i in wanted]):
+                value = row["value"]
+                iri = str(row["s"])
+                entry = entries.get(iri)
+                if entry is None:
+                    entry = entries[iri] = Entry(iri, slug_of(iri))
+                lang = value.language if isinstance(value, Literal) else ""
+                _add_row(entry, str(row["key"]), str(value), lang or "")
+            wanted = sorted({e.importance for e in entries.values()
+                             if e.importance and e.importance not in asked})
+            asked.update(wanted)
         for entry in entries.values():
             entry.alt.sort()
         return cls(entries)

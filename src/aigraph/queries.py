@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from aigraph.errors import NotFound
 from aigraph.namespaces import sparql_prologue
-from aigraph.store import Rows, Store, inline_values
+from aigraph.store import Rows, Store, inline_values, parse_results
 
 QUERY_DIR = Path(__file__).parent / "queries"
 _HEADER = re.compile(r"^#\s*(\w+):\s*(.*?)\s*$")
@@ -95,6 +95,18 @@ def select(store: Store, name: str, **bindings: Node) -> Rows:
     query = get(name)
     _check(query, bindings)
     return store.select(query.sparql, bindings)
+
+
+def stream(store: Store, name: str):
+    """Run a parameterless named SELECT and return its solutions one by one as pyoxigraph
+    terms (each has ``value``; a literal has ``language``).
+
+    For queries over the whole graph: the results come as compact TSV and are read a row at a
+    time, which holds far less memory and takes several times less than building rdflib terms
+    for every value, or SPARQL JSON all at once (bench/).
+    """
+    media_type = "text/tab-separated-values"
+    return parse_results(store.serialize_query(get(name).sparql, media_type), media_type)
 
 
 def select_each(store: Store, name: str, param: str, terms: Sequence[Node]) -> Rows:

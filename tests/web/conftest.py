@@ -20,6 +20,13 @@ def query_log(store, monkeypatch):
             return _original(query, bindings)
 
         monkeypatch.setattr(store, name, wrapped)
+    serialize = store.serialize_query
+
+    def serialized(query, media_type):
+        log.append(query)
+        return serialize(query, media_type)
+
+    monkeypatch.setattr(store, "serialize_query", serialized)
     return log
 
 

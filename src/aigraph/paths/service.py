@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import rdflib
 
+from aigraph import queries
 from aigraph.errors import BadRequest, NotFound
 from aigraph.i18n import LANGUAGES, pick, translate
 from aigraph.namespaces import AIG, VOCAB, compact, entity_iri, is_slug, slug_of
@@ -169,6 +170,16 @@ def reading_path(store: Store, slug: str, lang: str = "en") -> Path:
         introduction=_pick(found.texts(rdflib.DCTERMS.description), lang),
         message=None if shown else translate(lang, "This path's rule selects no milestone."),
     )
+
+
+def path_length(store: Store, slug: str) -> int:
+    """Return how many steps the reading path ``slug`` has, without ordering them: its members
+    that the path graph knows (``reading_path`` shows exactly those)."""
+    members = source.members(store, slug)
+    if not members:
+        return 0
+    rows = queries.select_each(store, "paths/known_nodes", "node", [rdflib.URIRef(m) for m in members])
+    return len({str(row["node"]) for row in rows})
 
 
 def list_paths(store: Store, lang: str = "en") -> list[PathSummary]:

@@ -216,7 +216,10 @@ def path_texts(store: Store) -> dict[str, tuple[dict[str, str], dict[str, str]]]
 
 def members(store: Store, slug: str) -> list[str]:
     """Return the IRIs of the milestones the path's membership rule selects, sorted."""
-    rows = queries.select(store, "paths/members", path=entity_iri(slug))
+    path = entity_iri(slug)
+    # A rule with categories or involved entities reads its candidates from them.
+    linked = queries.ask(store, "paths/has_linked_rule", path=path)
+    rows = queries.select(store, "paths/members_linked" if linked else "paths/members", path=path)
     return sorted({str(r["milestone"]) for r in rows})
 
 

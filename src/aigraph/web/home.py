@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
+from rdflib import RDFS
 
 from aigraph import queries
-from aigraph.catalog import CLASS_KEYS
+from aigraph.catalog import CLASS_KEYS, Catalog
+from aigraph.i18n import pick
+from aigraph.namespaces import AIG
+from aigraph.paths import service
 from aigraph.store import Store
 from aigraph.web import i18n
-from aigraph.web.caching import catalog, per_version
+from aigraph.web.caching import per_version
 from aigraph.web.entity_page import Link, link_to
 from aigraph.web.kinds import kind_names
-from aigraph.web.paths_views import PathCard, path_cards
+from aigraph.web.paths_views import PathCard
 from aigraph.web.state import state
 
 bp = Blueprint("home", __name__)
@@ -49,11 +53,26 @@ def home_page(store: Store, lang: str) -> HomePage:
              for row in queries.select(store, "core/class_counts")}
     counts = [Count(kind, names[kind], found.get(kind, 0),
                     i18n.format_number(found.get(kind, 0), lang)) for kind in COUNTED]
-    index = catalog()
-    latest = [link_to(index, str(row["milestone"]), lang)
-              for row in queries.select(store, "home/latest")]
+    # Only the few entities shown are read, not the whole label index (1M triples: 40 s).
+    newest = [str(row["milestone"]) for row in queries.select(store, "home/latest")]
+    index = Catalog.load_some(store, newest)
+    latest = [link_to(index, iri, lang) for iri in newest]
     return HomePage(counts, i18n.format_number(store.triple_count(), lang),
-                    path_cards(store, lang), latest)
+                    _path_cards(store, lang), latest)
+
+
+def _path_cards(store: Store, lang: str) -> list[PathCard]:
+    """The defined paths with their lengths, counted without ordering their steps (which
+    needs the whole path graph)."""
+    cards = []
+    for summary in service.list_paths(store, lang):
+        found = service.definition(store, summary.slug, lang)
+        audience = pick(found.texts(AIG.audience), lang) or ""
+        title = pick(found.texts(RDFS.label), lang) or summary.slug
+        cards.append(PathCard(summary.slug, title, summary.tagline or "", audience,
+                              service.path_length(store, summary.slug),
+                              url_for("paths.show", slug=summary.slug)))
+    return cards
 
 
 @bp.get("/")
