@@ -21,6 +21,7 @@ import datetime
 import os
 import pickle
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -157,6 +158,14 @@ def bench_size(size: str, args, out: Path) -> dict:
     finally:
         for target in targets:
             target.stop()
+    if size in ("shipped", "100k", "1m") and args.saves > 0:
+        # A curator's save, validated and written (bench/save_bench.py): first, then the rest.
+        import save_bench
+
+        times = save_bench.run(size, args.saves, out / "save-data", None)
+        found["save"] = {"first_ms": times[0] * 1000,
+                         "p50_ms": statistics.median(times[1:]) * 1000,
+                         "worst_ms": max(times[1:]) * 1000}
     found["triples"] = _count(out / f"oxigraph-{size}")
     found["load"] = _load_times(files, out / f"load-{size}")
     return found
@@ -237,6 +246,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=0, help="aigraph web workers")
     parser.add_argument("--page-repeat", type=int, default=30)
     parser.add_argument("--no-rdflib", action="store_true")
+    parser.add_argument("--saves", type=int, default=10,
+                        help="curator saves timed per size (0: none)")
     parser.add_argument("--no-virtuoso", action="store_true",
                         help="skip the site in front of Virtuoso (run when it is installed)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
