@@ -125,11 +125,16 @@ def prepare(settings: Settings) -> Path | None:
 
 
 def _stat_key(files: list[Path]) -> str:
-    """A name for the files' current state (names, sizes, modification times): cheap to get."""
+    """A name for the files' current state (names, sizes, times, inodes): cheap to get.
+
+    The change time cannot be set back by a program and an atomic replace gives a new inode,
+    so an edit that keeps the size and modification time still gets a new key.
+    """
     digest = hashlib.sha256()
     for file in files:
         stat = file.stat()
-        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0"
+                      f"{stat.st_ino}\n".encode())
     return digest.hexdigest()[:24]
 
 
@@ -140,6 +145,20 @@ def _known_version(root: Path, files: list[Path]) -> str | None:
     except OSError:
         return None
     return version if (root / version / READY).exists() else None
+
+
+def built_from_current_files(settings: Settings) -> bool:
+    """True when a complete on-disk store was built from the data files as they are now.
+
+    Such files parsed when the store was built, so a start need not parse them again to find
+    a syntax error. Only the cheap state of the files is compared (see ``_stat_key``).
+    """
+    if not is_embedded(settings):
+        return False
+    try:
+        return _known_version(store_root(settings), _files(settings)) is not None
+    except OSError:
+        return False
 
 
 def _remember_version(root: Path, files: list[Path], version: str) -> None:
