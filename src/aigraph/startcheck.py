@@ -3,7 +3,7 @@
 A start checks the Turtle syntax of every data file and, with ``validate_on_start``, that the
 data conforms to the SHACL shapes: about ten seconds on the shipped data, minutes on millions of
 triples. When the checks pass, a record is written next to the on-disk store
-(``<store root>/start-checks/<key>.json``, atomically) holding a fingerprint of exactly what was
+(``<store root>/.start-checks/<key>.json``, atomically) holding a fingerprint of exactly what was
 checked: the content hash (SHA-256) of every data file, the vocabulary and the shapes, the
 versions of aigraph, pySHACL, rdflib and pyoxigraph, and the hash of the validation code itself.
 The next start computes the fingerprint again; when it matches, the checks are skipped.
@@ -84,7 +84,7 @@ class Record:
 def record_path(root: Path, files: list[Path]) -> Path:
     """Where the record for this set of files lives under the store root ``root``."""
     key = hashlib.sha256("\n".join(str(f.resolve()) for f in files).encode()).hexdigest()[:16]
-    return root / "start-checks" / f"{key}.json"
+    return root / ".start-checks" / f"{key}.json"
 
 
 def _stat(path: Path) -> tuple[int, int, int, int]:
@@ -110,9 +110,11 @@ def _software() -> tuple[tuple[str, str], ...]:
     return tuple(versions)
 
 
-def fingerprint(files: list[Path], previous: Record | None = None) -> Fingerprint:
+def fingerprint(files: list[Path], previous: Record | None = None,
+                racy_seconds: float = RACY_SECONDS) -> Fingerprint:
     """Fingerprint ``files``, reusing ``previous``'s hashes for files whose stat is unchanged.
 
+    Files changed less than ``racy_seconds`` ago are recorded without their stat figures.
     Raises OSError when a file cannot be read.
     """
     known = {state.path: state for state in previous.files} if previous else {}
@@ -128,7 +130,7 @@ def fingerprint(files: list[Path], previous: Record | None = None) -> Fingerprin
             sha = _hash(file)
             if _stat(file) != stat:  # written while being read: never trust these figures
                 stat = None
-        racy = stat is not None and now - max(stat[1], stat[2]) < RACY_SECONDS * 1e9
+        racy = stat is not None and now - max(stat[1], stat[2]) < racy_seconds * 1e9
         states.append(FileState(name, sha, None if racy else stat))
     return Fingerprint(tuple(states), _software())
 
