@@ -2,7 +2,8 @@
 
 ``check_data`` refuses data that would be served wrong: a Turtle syntax error (named by file,
 line and column, without a traceback) or, unless ``validate_on_start`` is off, data that does
-not conform to the SHACL shapes. ``request_handler`` gives Werkzeug's server a read timeout
+not conform to the SHACL shapes. Data that passed before, unchanged, is not checked again
+(``aigraph.startcheck`` keeps the record). ``request_handler`` gives Werkzeug's server a read timeout
 (``request_timeout``: a half-sent request is dropped and its thread freed), a ``Server``
 header without versions, and plain-text errors of its own instead of HTML pages for what it
 refuses before the application sees the request (request lines over 64 KiB, bad syntax).
