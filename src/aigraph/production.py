@@ -151,6 +151,9 @@ def _start_quietly(executor) -> None:
     except Exception as error:  # the first query tries again and reports it to its client
         # A worker told to stop (HUP, TERM) within its first second closes the executor first.
         logging.getLogger("aigraph").warning("the query workers did not start: %s", error)
+    # pySHACL is imported on first use, to keep it out of every start (about 0.1 s); a web
+    # worker loads it here, after boot, so that a curator's first save does not wait for it.
+    import pyshacl  # noqa: F401
 
 
 def preflight(settings: Settings) -> str | None:
