@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aigraph.errors import StoreError
-from aigraph.persist import READY, open_prepared, prepare
+from aigraph.persist import READY, TRIPLES, open_prepared, prepare
 from aigraph.store import EmbeddedStore
 
 
@@ -59,3 +59,15 @@ def test_web_workers_share_the_folder(on_disk, store):
 
 def test_remote_stores_need_no_folder(on_disk):
     assert prepare(on_disk.replace(store="http://127.0.0.1:9/sparql")) is None
+
+
+def test_a_read_only_store_knows_its_size_from_the_build(on_disk, store):
+    folder = prepare(on_disk)
+    assert int((folder / TRIPLES).read_text()) == store.triple_count()
+    large = open_prepared(on_disk.replace(store_memory_limit_mb=0))
+    assert large.triple_count() == store.triple_count()
+    # A folder built before the count was kept: counted once, then remembered.
+    (folder / TRIPLES).unlink()
+    older = open_prepared(on_disk.replace(store_memory_limit_mb=0))
+    assert older._triples is None
+    assert older.triple_count() == store.triple_count() == older._triples

@@ -30,6 +30,8 @@ from aigraph.store import EmbeddedStore, data_files, files_version
 
 #: Name of the marker written inside a version folder once it is complete.
 READY = "aigraph-ready"
+#: Name of the file inside a version folder holding its number of triples (written at build).
+TRIPLES = "aigraph-triples"
 #: Version folders kept besides the current one (old web workers may still read them).
 KEEP = 2
 
@@ -89,8 +91,9 @@ def _build(files: list[Path], folder: Path) -> None:
     from a process that once opened an on-disk store aborts at exit. So the process that forks
     the web workers never opens one itself.
     """
-    code = ("import sys; from aigraph.store import EmbeddedStore; "
-            "EmbeddedStore.from_files(sys.argv[2:], path=sys.argv[1])")
+    code = ("import sys, pathlib; from aigraph.store import EmbeddedStore; "
+            "built = EmbeddedStore.from_files(sys.argv[2:], path=sys.argv[1]); "
+            f"(pathlib.Path(sys.argv[1]) / {TRIPLES!r}).write_text(str(built.triple_count()))")
     done = subprocess.run([sys.executable, "-c", code, str(folder), *map(str, files)],
                           capture_output=True, text=True)
     if done.returncode != 0:
@@ -133,7 +136,7 @@ def _stat_key(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in files:
         stat = file.stat()
-        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0"
+        digest.update(f"{file.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0"
                       f"{stat.st_ino}\n".encode())
     return digest.hexdigest()[:24]
 
@@ -177,7 +180,15 @@ def open_prepared(settings: Settings) -> EmbeddedStore | None:
     if size <= settings.store_memory_limit_mb * 2**20:
         store = EmbeddedStore.from_files(files)
     else:
-        store = EmbeddedStore.open_read_only(folder, version)
+        store = EmbeddedStore.open_read_only(folder, version, _triples(folder))
         store.files = list(files)
     store.shared_path = str(folder)
     return store
+
+
+def _triples(folder: Path) -> int | None:
+    """The number of triples counted when ``folder`` was built (None for older folders)."""
+    try:
+        return int((folder / TRIPLES).read_text())
+    except (OSError, ValueError):
+        return None

@@ -26,12 +26,17 @@ class EmbeddedStore(Store):
 
     kind = "embedded"
 
-    def __init__(self, store: ox.Store, files: Sequence[Path] = (), version: str | None = None):
+    def __init__(self, store: ox.Store, files: Sequence[Path] = (), version: str | None = None,
+                 triples: int | None = None):
         self._store = store
         self.files = list(files)
         self._version = version or (files_version(self.files) if self.files else "empty")
         self._graph: rdflib.Graph | None = None
         self._graph_lock = threading.Lock()
+        # Known only for a read-only store, which never changes: counting reads a whole index
+        # (about 0.15 s a million triples), too slow for every /healthz.
+        self._triples = triples
+        self._read_only = False
 
     @classmethod
     def from_files(cls, files: Sequence[str | os.PathLike], path: str | os.PathLike | None = None
@@ -59,9 +64,16 @@ class EmbeddedStore(Store):
         return cls.from_files(data_files(ontology_dir, data_dir), path)
 
     @classmethod
-    def open_read_only(cls, path: str | os.PathLike, version: str) -> EmbeddedStore:
-        """Open a store folder written by ``from_files(..., path)`` for reading, e.g. in a worker."""
-        return cls(ox.Store.read_only(str(path)), version=version)
+    def open_read_only(cls, path: str | os.PathLike, version: str,
+                       triples: int | None = None) -> EmbeddedStore:
+        """Open a store folder written by ``from_files(..., path)`` for reading, e.g. in a worker.
+
+        ``triples``, when the caller knows it, is the store's size; otherwise it is counted
+        once, on first use, and kept (the store cannot change).
+        """
+        store = cls(ox.Store.read_only(str(path)), version=version, triples=triples)
+        store._read_only = True
+        return store
 
     def _query(self, query: str, bindings: Bindings | None):
         subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
@@ -125,7 +137,12 @@ class EmbeddedStore(Store):
             return self._graph
 
     def triple_count(self) -> int:
-        return len(self._store)
+        if self._triples is not None:
+            return self._triples
+        count = len(self._store)
+        if self._read_only:
+            self._triples = count
+        return count
 
     def refresh(self, files: Sequence[str | os.PathLike] | None = None) -> None:
         """Reload from ``files`` (default: the same files) after a write; the version changes.
@@ -135,7 +152,7 @@ class EmbeddedStore(Store):
         fresh = EmbeddedStore.from_files(files if files is not None else self.files)
         with self._graph_lock:
             self._store, self.files, self._version = fresh._store, fresh.files, fresh._version
-            self._graph = None
+            self._graph, self._triples, self._read_only = None, None, False
 
     @property
     def version(self) -> str:
