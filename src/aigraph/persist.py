@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import shutil
 import subprocess
@@ -27,6 +26,7 @@ from pathlib import Path
 from aigraph.errors import StoreError
 from aigraph.settings import Settings
 from aigraph.store import EmbeddedStore, data_files, files_version
+from aigraph.store.files import remember_version, state_key
 
 #: Name of the marker written inside a version folder once it is complete.
 READY = "aigraph-ready"
@@ -112,7 +112,11 @@ def prepare(settings: Settings) -> Path | None:
         return None
     files = _files(settings)
     root = store_root(settings)
-    version = _known_version(root, files) or files_version(files)
+    version = _known_version(root, files)
+    if version is not None:
+        remember_version(files, version)  # the store and the writer ask again in this process
+    else:
+        version = files_version(files)
     folder = root / version
     with _locked(root):
         if not (folder / READY).exists():
@@ -127,24 +131,13 @@ def prepare(settings: Settings) -> Path | None:
     return folder
 
 
-def _stat_key(files: list[Path]) -> str:
-    """A name for the files' current state (names, sizes, times, inodes): cheap to get.
-
-    The change time cannot be set back by a program and an atomic replace gives a new inode,
-    so an edit that keeps the size and modification time still gets a new key.
-    """
-    digest = hashlib.sha256()
-    for file in files:
-        stat = file.stat()
-        digest.update(f"{file.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0"
-                      f"{stat.st_ino}\n".encode())
-    return digest.hexdigest()[:24]
-
-
 def _known_version(root: Path, files: list[Path]) -> str | None:
     """The version computed before for files in this very state, to skip hashing gigabytes."""
+    key = state_key(files)
+    if key is None:
+        return None
     try:
-        version = (root / ".versions" / _stat_key(files)).read_text().strip()
+        version = (root / ".versions" / key).read_text().strip()
     except OSError:
         return None
     return version if (root / version / READY).exists() else None
@@ -154,7 +147,7 @@ def built_from_current_files(settings: Settings) -> bool:
     """True when a complete on-disk store was built from the data files as they are now.
 
     Such files parsed when the store was built, so a start need not parse them again to find
-    a syntax error. Only the cheap state of the files is compared (see ``_stat_key``).
+    a syntax error. Only the cheap state of the files is compared (see ``state_key``).
     """
     if not is_embedded(settings):
         return False
@@ -165,8 +158,10 @@ def built_from_current_files(settings: Settings) -> bool:
 
 
 def _remember_version(root: Path, files: list[Path], version: str) -> None:
-    (root / ".versions").mkdir(exist_ok=True)
-    (root / ".versions" / _stat_key(files)).write_text(version + "\n")
+    key = state_key(files)
+    if key is not None:
+        (root / ".versions").mkdir(exist_ok=True)
+        (root / ".versions" / key).write_text(version + "\n")
 
 
 def open_prepared(settings: Settings) -> EmbeddedStore | None:
