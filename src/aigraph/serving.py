@@ -13,6 +13,7 @@ A production WSGI server must be given the same timeout (see docs/security.md).
 from __future__ import annotations
 
 import sys
+import time
 from http import HTTPStatus
 from pathlib import Path
 
@@ -46,9 +47,11 @@ def check_data(settings: Settings) -> str | None:
         _note(f"start checks skipped: the data, shapes and software are those checked at "
               f"{previous.checked_at} (fingerprint {before.digest[:12]}, {where})")
         return None
-    problem = _run_checks(settings, files, shacl)
+    started = time.perf_counter()
+    problem, done = _run_checks(settings, files, shacl)
     if problem is not None:
         return problem
+    _note(f"start checks passed in {time.perf_counter() - started:.1f} s ({done})")
     try:
         after = startcheck.fingerprint(checked, startcheck.Record("", shacl, "", before.files))
         if after.digest == before.digest:  # not changed while it was being checked
@@ -58,31 +61,37 @@ def check_data(settings: Settings) -> str | None:
     return None
 
 
-def _run_checks(settings: Settings, files: list[Path], shacl: bool) -> str | None:
-    """Check the syntax (unless the on-disk store was built from these very files) and SHACL."""
+def _run_checks(settings: Settings, files: list[Path], shacl: bool) -> tuple[str | None, str]:
+    """Check the syntax (unless the on-disk store was built from these very files) and SHACL.
+
+    Returns why the data cannot be served (or None), and what was checked.
+    """
     from aigraph.persist import built_from_current_files
     from aigraph.validate import ParseError, check_syntax, load_graph, load_ontology, load_shapes
     from aigraph.validate import validate as run_shacl
 
+    done = "syntax"
     try:
         if shacl:
             graph = load_graph(files)  # checks each file's syntax on the way
-        elif not built_from_current_files(settings):
+        elif built_from_current_files(settings):
+            done = "syntax already checked: the on-disk store was built from these files"
+        else:
             for path in files:
                 check_syntax(Path(path))
     except ParseError as error:
-        return f"cannot serve the data: {error}"
+        return f"cannot serve the data: {error}", done
     except OSError as error:
-        return f"cannot read the data: {error}"
+        return f"cannot read the data: {error}", done
     if not shacl:
-        return None
+        return None, done
     report = run_shacl(graph, shapes=load_shapes(settings.ontology_dir),
                        ontology=load_ontology(settings.ontology_dir))
     if report.conforms:
-        return None
+        return None, "syntax and SHACL"
     return ("the data does not conform to the shapes, so it is not served (run `aigraph "
             "validate` for the report, or set AIGRAPH_VALIDATE_ON_START=0 to skip this check "
-            "for a very large store):\n" + report.format_text())
+            "for a very large store):\n" + report.format_text()), done
 
 
 def _note(message: str) -> None:
