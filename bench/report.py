@@ -136,19 +136,30 @@ def _size_section(found: dict, mix: dict) -> list[str]:
     for name in mix:
         lines.append(f"| {name} | " + " | ".join(f"{found['per_query'][t][name]:.2f}"
                                                  for t in found["per_query"]) + " |")
+    virtuoso = found.get("virtuoso_pages")
     lines += ["", "Pages (aigraph served as in production; then in front of oxigraph serve "
-              "as a remote store):", "",
-              "| page | bytes | p50 ms | p99 ms | remote p50 ms | remote p99 ms |",
-              "|---|---|---|---|---|---|"]
-    for local, remote in zip(found["pages"], found["remote_pages"], strict=True):
-        lines.append(f"| {local['page']} (`{local['path']}`) | {local['bytes']:,} | "
-                     f"{local['p50']:.1f} | {local['p99']:.1f} | {remote['p50']:.1f} | "
-                     f"{remote['p99']:.1f} |")
-    remote = combine(found["remote_loads"])
-    for (_, clients, mode), row in remote.items():
-        lines.append(f"\nThe mix through aigraph on oxigraph serve (remote store), {clients} "
-                     f"clients, {mode}: {row['qps']:.0f} q/s, p50 {row['p50']:.1f} ms, "
-                     f"p99 {row['p99']:.1f} ms.")
+              + ("and of Virtuoso " if virtuoso else "") + "as a remote store), p50 / p99 ms:",
+              "", "| page | bytes | embedded | on oxigraph |" + (" on Virtuoso |" if virtuoso
+                                                                 else ""),
+              "|---|---|---|---|" + ("---|" if virtuoso else "")]
+    for number, (local, remote) in enumerate(zip(found["pages"], found["remote_pages"],
+                                                 strict=True)):
+        row = (f"| {local['page']} (`{local['path']}`) | {local['bytes']:,} | "
+               f"{local['p50']:.1f} / {local['p99']:.1f} | {remote['p50']:.1f} / "
+               f"{remote['p99']:.1f} |")
+        if virtuoso:
+            row += f" {virtuoso[number]['p50']:.1f} / {virtuoso[number]['p99']:.1f} |"
+        lines.append(row)
+    engines = [("oxigraph serve", found["remote_loads"])]
+    if virtuoso:
+        engines.append(("Virtuoso", found["virtuoso_loads"]))
+        lines.append(f"\nVirtuoso was started and loaded through `isql` in "
+                     f"{found['virtuoso_load']:.1f} s.")
+    for engine, loads in engines:
+        for (_, clients, mode), row in combine(loads).items():
+            lines.append(f"\nThe mix through aigraph on {engine} (remote store), {clients} "
+                         f"clients, {mode}: {row['qps']:.0f} q/s, p50 {row['p50']:.1f} ms, "
+                         f"p99 {row['p99']:.1f} ms.")
     return lines + [""]
 
 

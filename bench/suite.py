@@ -5,7 +5,8 @@ bench/synth.py of 100k, 1M or 5M triples) it measures the cold start and memory 
 runs a query mix typical of the site and of researchers against the three endpoints, interleaved
 (for each concurrency and mode the targets take turns, twice), with repeated and with unique
 query texts, at 1, 4 and 16 concurrent clients, times the site's pages, and the same with the
-aigraph site in front of ``oxigraph serve`` as a remote store. It writes a dated markdown report.
+aigraph site in front of ``oxigraph serve`` and, when Debian's ``virtuoso-opensource`` is
+installed, of OpenLink Virtuoso as remote stores. It writes a dated markdown report.
 
     python bench/suite.py --quick                    # shipped data and 100k, short runs
     python bench/suite.py --sizes shipped,100k,1m    # what `make bench` runs
@@ -33,6 +34,9 @@ import report  # noqa: E402
 import synth  # noqa: E402
 from httpload import run_load, time_pages  # noqa: E402
 from servers import start_aigraph, start_oxigraph, start_rdflib_endpoint  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from tests.virtuoso_server import running_virtuoso, virtuoso_binaries  # noqa: E402
 
 SIZES = {"shipped": 0, "100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
 #: rdflib-endpoint holds the graph in rdflib's memory store: past this size it takes minutes
@@ -140,20 +144,34 @@ def bench_size(size: str, args, out: Path) -> dict:
         found["loads"] = _loads(targets, args.clients, ("repeated", "unique"), args.seconds)
         found["per_query"] = {t.name: _per_query(t, args.seconds) for t in targets}
         found["memory"] = {t.name: t.memory_mb() for t in targets}
-        remote = start_aigraph(folder, ROOT / "ontology", store_path, args.workers,
-                               store=oxigraph.url, log=log)
-        try:
-            remote.name = "aigraph on oxigraph"
-            found["remote_pages"] = time_pages(remote.extra["base"], PAGES, args.page_repeat)
-            found["remote_loads"] = _loads([remote], [4], ("unique",), args.seconds)
-        finally:
-            remote.stop()
+        found["remote_pages"], found["remote_loads"] = _remote(
+            "oxigraph", oxigraph.url, folder, store_path, args, log)
+        if not args.no_virtuoso and virtuoso_binaries() is not None:
+            shutil.rmtree(out / f"virtuoso-{size}", ignore_errors=True)
+            began = time.perf_counter()
+            with running_virtuoso(files, out / f"virtuoso-{size}") as url:
+                found["virtuoso_load"] = time.perf_counter() - began
+                found["virtuoso_pages"], found["virtuoso_loads"] = _remote(
+                    "virtuoso", url, folder, store_path, args, log)
+            shutil.rmtree(out / f"virtuoso-{size}", ignore_errors=True)
     finally:
         for target in targets:
             target.stop()
     found["triples"] = _count(out / f"oxigraph-{size}")
     found["load"] = _load_times(files, out / f"load-{size}")
     return found
+
+
+def _remote(engine: str, url: str, folder: Path, store_path: Path, args, log: Path):
+    """The site's pages and the mix (4 clients, unique) with ``url`` as the remote store."""
+    remote = start_aigraph(folder, ROOT / "ontology", store_path, args.workers, store=url,
+                           log=log)
+    try:
+        remote.name = f"aigraph on {engine}"
+        return (time_pages(remote.extra["base"], PAGES, args.page_repeat),
+                _loads([remote], [4], ("unique",), args.seconds))
+    finally:
+        remote.stop()
 
 
 def _count(location: Path) -> int:
@@ -219,6 +237,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=0, help="aigraph web workers")
     parser.add_argument("--page-repeat", type=int, default=30)
     parser.add_argument("--no-rdflib", action="store_true")
+    parser.add_argument("--no-virtuoso", action="store_true",
+                        help="skip the site in front of Virtuoso (run when it is installed)")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     parser.add_argument("--report", type=Path, default=None)
     parser.add_argument("--render", metavar="SIZES",

@@ -22,7 +22,9 @@ from aigraph.errors import (
     StoreError,
 )
 from aigraph.executor import Executor, sweep_stale_copies
+from aigraph.guard import check_query
 from aigraph.namespaces import sparql_prologue
+from aigraph.query_worker import Job, Worker
 from aigraph.store import EmbeddedStore, serialize_capped
 
 JSON = "application/sparql-results+json"
@@ -322,3 +324,49 @@ def test_capped_serialisation_refuses_a_mismatched_type():
         serialize_capped(store.query("SELECT * { ?s ?p ?o }"), TURTLE, 10)
     with pytest.raises(ValueError):
         serialize_capped(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), JSON, 10)
+
+
+def test_two_threads_waiting_for_a_new_worker_read_its_ready_message_once(settings, store):
+    # The executor's start waits for its first workers while a query may already hold one;
+    # if both read the pipe, the second reader takes the query's reply for a ready message
+    # and the query waits out its whole time limit.
+    with Executor(settings.replace(query_workers=1), store) as executor:
+        executor.start()
+        worker = Worker(executor._ctx, executor._config)
+        try:
+            seen = []
+            waiters = [threading.Thread(target=lambda: seen.append(worker.wait_ready(60)))
+                       for _ in range(2)]
+            for thread in waiters:
+                thread.start()
+            for thread in waiters:
+                thread.join(90)
+            assert seen == [True, True]
+            assert not any(thread.is_alive() for thread in waiters)
+            worker.send(Job(check_query("ASK {}"), JSON, 10))
+            kind, outcome = worker.receive(30)
+            assert kind == "ok"
+            assert json.loads(outcome.body)["boolean"] is True
+        finally:
+            worker.stop()
+
+
+@pytest.mark.parametrize("megabytes", [0, 16])
+def test_workers_copy_small_data_into_memory_and_answer_the_same(settings, store, megabytes):
+    with Executor(settings.replace(query_worker_memory_mb=megabytes), store) as executor:
+        executor.start()
+        assert executor._config.in_memory is (megabytes > 0)
+        answer = executor.run(LABELS, JSON, None)
+    expected = serialize_capped(store._query(sparql_prologue() + LABELS, None), JSON, 10_000)
+    assert answer.body == expected.body
+
+
+def test_data_larger_than_the_memory_copy_bound_stays_on_disk(store, tmp_path):
+    from aigraph.query_copies import prepare_embedded
+    from aigraph.query_worker import WorkerConfig
+
+    size = sum(Path(f).stat().st_size for f in store.files)
+    for bound, expected in ((size - 1, False), (size, True)):
+        blank = WorkerConfig("embedded", "", "", 1.0, None, memory_copy_bytes=bound)
+        config = prepare_embedded(store, str(tmp_path), blank, folder=f"copy-{bound}")
+        assert config.in_memory is expected

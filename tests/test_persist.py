@@ -68,12 +68,13 @@ def test_a_read_only_store_knows_its_size_from_the_build(on_disk, store):
     folder = prepare(on_disk)
     assert int((folder / TRIPLES).read_text()) == store.triple_count()
     large = open_prepared(on_disk.replace(store_memory_limit_mb=0))
+    assert large._count is not None  # known before any count was asked for
     assert large.triple_count() == store.triple_count()
-    # A folder built before the count was kept: counted once, then remembered.
+    # A folder built before the count was kept: counted on first use.
     (folder / TRIPLES).unlink()
     older = open_prepared(on_disk.replace(store_memory_limit_mb=0))
-    assert older._triples is None
-    assert older.triple_count() == store.triple_count() == older._triples
+    assert older._count is None
+    assert older.triple_count() == store.triple_count()
 
 
 def test_a_version_is_remembered_by_state_and_forgotten_on_change(data_dir, monkeypatch):

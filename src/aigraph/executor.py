@@ -93,6 +93,7 @@ class Executor:
         self.time_limit = float(settings.query_time_limit)
         self.max_rows = int(settings.max_rows)
         self.max_bytes = int(settings.max_query_bytes)
+        self.memory_copy_bytes = int(settings.query_worker_memory_mb) * 2**20
         self.size = max(1, int(settings.query_workers))
         self.slow_size = max(0, int(settings.slow_query_workers))
         self.slow_after = float(settings.slow_query_after)
@@ -151,7 +152,8 @@ class Executor:
             tmpdir = tempfile.mkdtemp(prefix=f"{COPY_PREFIX}{os.getpid()}-")
             self._finalizer = weakref.finalize(self, _shutdown, self._workers, self._lock,
                                                tmpdir)
-            blank = WorkerConfig(self.store.kind, "", "", self.time_limit, self.memory_limit)
+            blank = WorkerConfig(self.store.kind, "", "", self.time_limit, self.memory_limit,
+                                 memory_copy_bytes=self.memory_copy_bytes)
             config = prepare(self.store, tmpdir, blank)
             self._ctx = _context()
             self._config = config

@@ -139,18 +139,24 @@ def build_app(settings: Settings):
     # a moment after boot so that they do not compete with it (a query before then starts
     # them itself).
     timer = threading.Timer(EXECUTOR_DELAY, _start_quietly,
-                            args=(app.extensions["aigraph_executor"],))
+                            args=(app.extensions["aigraph_executor"], app))
     timer.daemon = True
     timer.start()
     return app
 
 
-def _start_quietly(executor) -> None:
+def _start_quietly(executor, app=None) -> None:
     try:
         executor.start()
     except Exception as error:  # the first query tries again and reports it to its client
         # A worker told to stop (HUP, TERM) within its first second closes the executor first.
         logging.getLogger("aigraph").warning("the query workers did not start: %s", error)
+    if app is not None:
+        # Then render the main pages once, so that no visitor waits for the worker's first
+        # build of its per-version values (aigraph.web.warmup).
+        from aigraph.web.warmup import warm
+
+        warm(app)
     # pySHACL is imported on first use, to keep it out of every start (about 0.1 s); a web
     # worker loads it here, after boot, so that a curator's first save does not wait for it.
     import pyshacl  # noqa: F401

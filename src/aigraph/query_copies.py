@@ -26,6 +26,8 @@ def prepare_embedded(store: Store, tmpdir: str, config: WorkerConfig,
     """Write an on-disk copy of the embedded store for the workers to open read-only."""
     # A folder prepared for this very data version (aigraph.persist, under `aigraph serve`)
     # is opened by the workers as it is: no copy per web worker.
+    in_memory = _data_bytes(store) <= config.memory_copy_bytes
+    config = replace(config, in_memory=in_memory)
     shared = getattr(store, "shared_path", None)
     if shared and Path(shared).name == store.version:
         return replace(config, location=shared, version=store.version)
@@ -40,6 +42,17 @@ def prepare_embedded(store: Store, tmpdir: str, config: WorkerConfig,
     version = copy.version
     del copy
     return replace(config, location=str(path), version=version)
+
+
+def _data_bytes(store: Store) -> int:
+    """Size of the store's data files (a store without files counts as large)."""
+    files = getattr(store, "files", None)
+    if not files:
+        return 2**62
+    try:
+        return sum(Path(f).stat().st_size for f in files)
+    except OSError:
+        return 2**62
 
 
 def _prepare_remote(store: Store, tmpdir: str, config: WorkerConfig) -> WorkerConfig:

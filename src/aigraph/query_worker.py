@@ -70,10 +70,18 @@ class WorkerConfig:
     version: str
     time_limit: float
     memory_limit: int | None
+    #: Data files up to this many bytes are copied into the worker's memory (see in_memory).
+    memory_copy_bytes: int = 0
+    #: Copy the on-disk store at ``location`` into memory when the worker starts: queries then
+    #: run about twice as fast as on the read-only folder, for a slower start.
+    in_memory: bool = False
 
 
 def _open_embedded(config: WorkerConfig) -> Store:
-    return EmbeddedStore.open_read_only(config.location, config.version)
+    on_disk = EmbeddedStore.open_read_only(config.location, config.version)
+    if not config.in_memory:
+        return on_disk
+    return on_disk.in_memory_copy()
 
 
 def _open_remote(config: WorkerConfig) -> Store:
@@ -179,6 +187,7 @@ class Worker:
         finally:
             child.close()
         self.ready = False
+        self._ready_lock = threading.Lock()
         self._stopped = False
         self._stop_lock = threading.Lock()
 
@@ -190,19 +199,31 @@ class Worker:
             return False
 
     def wait_ready(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` s for the store to open: False if not yet, StoreError if never."""
+        """Wait up to ``timeout`` s for the store to open: False if not yet, StoreError if never.
+
+        Safe to call from several threads at once (the executor's start waits for its first
+        workers while a query may already hold one): only one of them reads the pipe, so the
+        "ready" message is read exactly once and a query's reply is never taken for it.
+        """
         if self.ready:
             return True
+        if not self._ready_lock.acquire(timeout=max(0.0, timeout)):
+            return self.ready
         try:
-            if not self.conn.poll(max(0.0, timeout)):
-                return False
-            message = self.conn.recv()
-        except (EOFError, OSError) as error:
-            raise StoreError("a query worker stopped while starting") from error
-        if message[0] != "ready":
-            raise message[1]
-        self.ready = True
-        return True
+            if self.ready:
+                return True
+            try:
+                if not self.conn.poll(max(0.0, timeout)):
+                    return False
+                message = self.conn.recv()
+            except (EOFError, OSError) as error:
+                raise StoreError("a query worker stopped while starting") from error
+            if message[0] != "ready":
+                raise message[1]
+            self.ready = True
+            return True
+        finally:
+            self._ready_lock.release()
 
     def send(self, job: Job) -> None:
         """Hand ``job`` to the worker."""
