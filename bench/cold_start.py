@@ -1,6 +1,11 @@
 """Time `aigraph serve`'s start on a large graph: the first start builds the on-disk store, the
 next one reuses it. Prints markdown, and records it with ``--record``.
 
+Each row also says what the start checked before serving, from the server's own note: the
+syntax and SHACL checks, or "skipped (recorded)" when a record of an earlier check that passed
+vouched for the same data (``aigraph.startcheck``). The synthetic sizes are served with
+``AIGRAPH_VALIDATE_ON_START=0`` (bench/servers.py), the shipped data with the SHACL check.
+
     python bench/cold_start.py --size 5m --record bench/results/cold-start-5m.md
 """
 
