@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from aigraph.errors import StoreError
-from aigraph.persist import READY, open_prepared, prepare
+from aigraph.persist import READY, TRIPLES, open_prepared, prepare
 from aigraph.store import EmbeddedStore
 
 
@@ -59,3 +62,38 @@ def test_web_workers_share_the_folder(on_disk, store):
 
 def test_remote_stores_need_no_folder(on_disk):
     assert prepare(on_disk.replace(store="http://127.0.0.1:9/sparql")) is None
+
+
+def test_a_read_only_store_knows_its_size_from_the_build(on_disk, store):
+    folder = prepare(on_disk)
+    assert int((folder / TRIPLES).read_text()) == store.triple_count()
+    large = open_prepared(on_disk.replace(store_memory_limit_mb=0))
+    assert large._count is not None  # known before any count was asked for
+    assert large.triple_count() == store.triple_count()
+    # A folder built before the count was kept: counted on first use.
+    (folder / TRIPLES).unlink()
+    older = open_prepared(on_disk.replace(store_memory_limit_mb=0))
+    assert older._count is None
+    assert older.triple_count() == store.triple_count()
+
+
+def test_a_version_is_remembered_by_state_and_forgotten_on_change(data_dir, monkeypatch):
+    from aigraph.store import files as store_files
+    from aigraph.store import files_version
+
+    files = sorted(data_dir.glob("*.ttl"))
+    monkeypatch.setattr(store_files, "RACY_SECONDS", 0)
+    version = files_version(files)
+    store_files.remember_version(files, "vouched-for")
+    assert files_version(files) == "vouched-for"  # same state: not read again
+    small = data_dir / "small.ttl"
+    stat = small.stat()
+    # Past one tick of the file system's clock, as RACY_SECONDS ensures outside this test.
+    time.sleep(0.05)
+    small.write_bytes(small.read_bytes().replace(b"Mistral AI", b"Mistral Ai", 1))
+    os.utime(small, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    assert files_version(files) not in (version, "vouched-for")
+    # Just changed: never taken on trust, whatever is remembered.
+    monkeypatch.setattr(store_files, "RACY_SECONDS", 3600)
+    store_files.remember_version(files, "stale")
+    assert files_version(files) != "stale"

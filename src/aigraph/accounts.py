@@ -8,6 +8,7 @@ stored (a random 32-byte secret needs no slow hash; every API call checks one).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -27,8 +28,13 @@ ROLES = ("curator", "admin")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _HASHER = PasswordHasher()
 _LOCK = threading.Lock()
-# Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash verified against when the name is unknown, so a wrong name costs as long as a
+    wrong password; made on first use, not at import (it costs tens of ms at every start)."""
+    return _HASHER.hash("not a password")
 
 
 class AccountError(ValueError):
@@ -130,7 +136,7 @@ class Accounts:
         """Return the account when ``password`` is right, else None (same cost either way)."""
         account = self.get(name)
         try:
-            _HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
+            _HASHER.verify(account.password_hash if account else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         return account

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import shutil
 import subprocess
@@ -27,9 +26,12 @@ from pathlib import Path
 from aigraph.errors import StoreError
 from aigraph.settings import Settings
 from aigraph.store import EmbeddedStore, data_files, files_version
+from aigraph.store.files import remember_version, state_key
 
 #: Name of the marker written inside a version folder once it is complete.
 READY = "aigraph-ready"
+#: Name of the file inside a version folder holding its number of triples (written at build).
+TRIPLES = "aigraph-triples"
 #: Version folders kept besides the current one (old web workers may still read them).
 KEEP = 2
 
@@ -89,8 +91,9 @@ def _build(files: list[Path], folder: Path) -> None:
     from a process that once opened an on-disk store aborts at exit. So the process that forks
     the web workers never opens one itself.
     """
-    code = ("import sys; from aigraph.store import EmbeddedStore; "
-            "EmbeddedStore.from_files(sys.argv[2:], path=sys.argv[1])")
+    code = ("import sys, pathlib; from aigraph.store import EmbeddedStore; "
+            "built = EmbeddedStore.from_files(sys.argv[2:], path=sys.argv[1]); "
+            f"(pathlib.Path(sys.argv[1]) / {TRIPLES!r}).write_text(str(built.triple_count()))")
     done = subprocess.run([sys.executable, "-c", code, str(folder), *map(str, files)],
                           capture_output=True, text=True)
     if done.returncode != 0:
@@ -109,7 +112,11 @@ def prepare(settings: Settings) -> Path | None:
         return None
     files = _files(settings)
     root = store_root(settings)
-    version = _known_version(root, files) or files_version(files)
+    version = _known_version(root, files)
+    if version is not None:
+        remember_version(files, version)  # the store and the writer ask again in this process
+    else:
+        version = files_version(files)
     folder = root / version
     with _locked(root):
         if not (folder / READY).exists():
@@ -124,27 +131,37 @@ def prepare(settings: Settings) -> Path | None:
     return folder
 
 
-def _stat_key(files: list[Path]) -> str:
-    """A name for the files' current state (names, sizes, modification times): cheap to get."""
-    digest = hashlib.sha256()
-    for file in files:
-        stat = file.stat()
-        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:24]
-
-
 def _known_version(root: Path, files: list[Path]) -> str | None:
     """The version computed before for files in this very state, to skip hashing gigabytes."""
+    key = state_key(files)
+    if key is None:
+        return None
     try:
-        version = (root / ".versions" / _stat_key(files)).read_text().strip()
+        version = (root / ".versions" / key).read_text().strip()
     except OSError:
         return None
     return version if (root / version / READY).exists() else None
 
 
+def built_from_current_files(settings: Settings) -> bool:
+    """True when a complete on-disk store was built from the data files as they are now.
+
+    Such files parsed when the store was built, so a start need not parse them again to find
+    a syntax error. Only the cheap state of the files is compared (see ``state_key``).
+    """
+    if not is_embedded(settings):
+        return False
+    try:
+        return _known_version(store_root(settings), _files(settings)) is not None
+    except OSError:
+        return False
+
+
 def _remember_version(root: Path, files: list[Path], version: str) -> None:
-    (root / ".versions").mkdir(exist_ok=True)
-    (root / ".versions" / _stat_key(files)).write_text(version + "\n")
+    key = state_key(files)
+    if key is not None:
+        (root / ".versions").mkdir(exist_ok=True)
+        (root / ".versions" / key).write_text(version + "\n")
 
 
 def open_prepared(settings: Settings) -> EmbeddedStore | None:
@@ -158,7 +175,15 @@ def open_prepared(settings: Settings) -> EmbeddedStore | None:
     if size <= settings.store_memory_limit_mb * 2**20:
         store = EmbeddedStore.from_files(files)
     else:
-        store = EmbeddedStore.open_read_only(folder, version)
+        store = EmbeddedStore.open_read_only(folder, version, _triples(folder))
         store.files = list(files)
     store.shared_path = str(folder)
     return store
+
+
+def _triples(folder: Path) -> int | None:
+    """The number of triples counted when ``folder`` was built (None for older folders)."""
+    try:
+        return int((folder / TRIPLES).read_text())
+    except (OSError, ValueError):
+        return None

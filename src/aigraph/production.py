@@ -157,6 +157,9 @@ def _start_quietly(executor, app=None) -> None:
         from aigraph.web.warmup import warm
 
         warm(app)
+    # pySHACL is imported on first use, to keep it out of every start (about 0.1 s); a web
+    # worker loads it here, after boot, so that a curator's first save does not wait for it.
+    import pyshacl  # noqa: F401
 
 
 def preflight(settings: Settings) -> str | None:

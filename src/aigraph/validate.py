@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-import pyshacl
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -232,6 +231,10 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
         ontology: the vocabulary, mixed into a copy of the data so categories, controlled
             lists and class hierarchy are visible (default: ``aigraph.ttl``).
     """
+    # Imported here, not at the top: most processes that import this module (every web worker)
+    # never validate, and pySHACL's import costs about 0.1 s of each start.
+    import pyshacl
+
     shapes = shapes if shapes is not None else load_shapes()
     ontology = ontology if ontology is not None else load_ontology()
     # pySHACL's own ont_graph mixing copies only class and property axioms, not individuals,

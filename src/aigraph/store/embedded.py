@@ -26,13 +26,16 @@ class EmbeddedStore(Store):
 
     kind = "embedded"
 
-    def __init__(self, store: ox.Store, files: Sequence[Path] = (), version: str | None = None):
+    def __init__(self, store: ox.Store, files: Sequence[Path] = (), version: str | None = None,
+                 triples: int | None = None):
         self._store = store
         self.files = list(files)
         self._version = version or (files_version(self.files) if self.files else "empty")
         self._graph: rdflib.Graph | None = None
         self._graph_lock = threading.Lock()
-        self._count: tuple[ox.Store, int] | None = None
+        # The triple count, per pyoxigraph store (see triple_count); known from the start
+        # when the caller counted it already (the on-disk store's build does).
+        self._count: tuple[ox.Store, int] | None = (store, triples) if triples is not None else None
 
     @classmethod
     def from_files(cls, files: Sequence[str | os.PathLike], path: str | os.PathLike | None = None
@@ -60,9 +63,14 @@ class EmbeddedStore(Store):
         return cls.from_files(data_files(ontology_dir, data_dir), path)
 
     @classmethod
-    def open_read_only(cls, path: str | os.PathLike, version: str) -> EmbeddedStore:
-        """Open a store folder written by ``from_files(..., path)`` for reading, e.g. in a worker."""
-        return cls(ox.Store.read_only(str(path)), version=version)
+    def open_read_only(cls, path: str | os.PathLike, version: str,
+                       triples: int | None = None) -> EmbeddedStore:
+        """Open a store folder written by ``from_files(..., path)`` for reading, e.g. in a worker.
+
+        ``triples``, when the caller knows it, is the store's size; otherwise it is counted on
+        first use.
+        """
+        return cls(ox.Store.read_only(str(path)), version=version, triples=triples)
 
     def _query(self, query: str, bindings: Bindings | None):
         subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
