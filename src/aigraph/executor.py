@@ -9,7 +9,12 @@ server. Fairness rests on three rules:
   running after ``slow_query_after`` seconds moves to the slow lane and a fresh worker takes
   its place, so heavy queries never hold the workers cheap ones need. At most
   ``slow_query_workers`` queries run in the slow lane; one that would exceed it is stopped
-  with 503 and ``Retry-After``.
+  with 503 and ``Retry-After``. A text that ran long lately (heavy_queries.py) goes straight
+  to the slow lane, in a worker of its own, or is refused at once when the lane is full: it
+  never holds an ordinary worker again.
+* **Warm workers only.** Only workers that have opened their store are handed a query.
+  ``SPARE_WORKERS`` more than ``query_workers`` are kept started, and replacements start in
+  the background, so a query never waits for a replacement to start.
 * **One deadline.** ``query_time_limit`` counts from the query's arrival: waiting for a
   worker, starting one and running all come out of it, so no answer comes later than the
   limit (plus the time to kill a worker).
@@ -42,6 +47,7 @@ from pathlib import Path
 from aigraph.errors import AigraphError, Busy, NotAcceptable, QueryTimeout, StoreError
 from aigraph.formats import GRAPH, RESULTS, media_types
 from aigraph.guard import check_query
+from aigraph.heavy_queries import HeavyQueries, digest
 from aigraph.query_copies import COPY_PREFIX, PREPARERS, prepare_embedded, sweep_stale_copies
 from aigraph.query_worker import Died, Expired, Job, Outcome, Worker, WorkerConfig
 from aigraph.settings import Settings
@@ -54,6 +60,9 @@ STARTUP_TIMEOUT = 60.0
 #: Heap (RLIMIT_DATA) a worker may use: a query that sorts or groups a cross product can
 #: otherwise take gigabytes within the time limit. Past it the worker aborts and is replaced.
 WORKER_MEMORY_LIMIT = 2 * 2**30
+#: Ready ordinary workers kept beyond ``query_workers``: when a query moves to the slow lane
+#: or a worker is killed, this one takes the next query while the replacement opens its store.
+SPARE_WORKERS = 1
 
 
 def _shutdown(workers: set[Worker], lock: threading.Condition, tmpdir: str) -> None:
@@ -101,9 +110,13 @@ class Executor:
         self.client_cap = int(settings.client_queries)
         #: Seconds a refused client is told to wait: by then a heavy query has ended.
         self.retry_after = max(1, math.ceil(self.time_limit))
+        self.spare = SPARE_WORKERS
         self._lock = threading.Condition()
-        self._idle: deque[Worker] = deque()
+        self._idle: deque[Worker] = deque()  # ready ordinary workers, on the current copy
         self._workers: set[Worker] = set()
+        self._starting = 0  # ordinary workers still opening their store
+        self._start_error: AigraphError | None = None  # why the last start failed
+        self._heavy = HeavyQueries()
         self._busy = 0  # ordinary workers running a query
         self._slow = 0  # queries in the slow lane
         self._waiting = 0
@@ -122,8 +135,19 @@ class Executor:
 
     @property
     def idle_workers(self) -> int:
-        """How many ordinary workers are waiting for a query (for monitoring and tests)."""
-        return len(self._idle)
+        """How many queries could start at once on a ready worker (for monitoring and tests)."""
+        with self._lock:
+            return min(len(self._idle), max(0, self.size - self._busy))
+
+    @property
+    def starting_workers(self) -> int:
+        """How many ordinary workers are still opening their store (for monitoring and tests)."""
+        return self._starting
+
+    @property
+    def pool_size(self) -> int:
+        """How many ordinary workers the pool keeps: ``query_workers`` plus the spare."""
+        return self.size + self.spare
 
     @property
     def slow_queries(self) -> int:
@@ -155,25 +179,66 @@ class Executor:
             config = prepare(self.store, tmpdir, blank)
             self._ctx = _context()
             self._config = config
-            for _ in range(self.size):
-                self._spawn()
-            first = list(self._idle)
+            first = [self._new_worker() for _ in range(self.pool_size)]
+            self._starting += len(first)
         # The first workers start the fork server too: wait for them here, so that the first
         # query's time limit is not spent on it.
-        for worker in first:
-            worker.wait_ready(STARTUP_TIMEOUT)
+        try:
+            for worker in first:
+                worker.wait_ready(STARTUP_TIMEOUT)
+        finally:
+            with self._lock:
+                self._starting -= len(first)
+                ready = [w for w in first if w.ready]
+                self._idle.extend(ready)
+                self._lock.notify_all()
+            for worker in first:
+                if not worker.ready:
+                    self._forget(worker)
         return self
 
-    def _spawn(self) -> None:
-        """Start one ordinary worker and make it available; the caller holds the lock."""
-        if self._closed:
-            return
-        # A failed start must not hide the error being reported; _acquire tries again.
-        with contextlib.suppress(OSError):
-            worker = Worker(self._ctx, self._config)
-            self._workers.add(worker)
-            self._idle.append(worker)
-            self._lock.notify()
+    def _new_worker(self, config: WorkerConfig | None = None) -> Worker:
+        """Start a worker process on ``config`` (the current copy); the caller holds the lock."""
+        worker = Worker(self._ctx, config or self._config)
+        self._workers.add(worker)
+        return worker
+
+    def _refill(self) -> None:
+        """Start workers in the background until the pool is whole; the caller holds the lock."""
+        missing = self.pool_size - len(self._idle) - self._starting - self._busy
+        for _ in range(missing):
+            if self._closed:
+                return
+            # A failed start must not hide the error being reported; the next query tries again.
+            try:
+                worker = self._new_worker()
+            except OSError:
+                return
+            self._starting += 1
+            threading.Thread(target=self._warm, args=(worker,), daemon=True,
+                             name="aigraph-query-warm").start()
+
+    def _warm(self, worker: Worker) -> None:
+        """Wait for a new worker to open its store, then make it available (a thread's body)."""
+        error = None
+        try:
+            if not worker.wait_ready(STARTUP_TIMEOUT):
+                error = StoreError(f"a query worker took over {STARTUP_TIMEOUT:g} s to start")
+        except AigraphError as failed:
+            error = failed
+        with self._lock:
+            self._starting -= 1
+            keep = error is None and worker.config is self._config and not self._closed
+            if keep:
+                self._idle.append(worker)
+                self._start_error = None
+            elif error is not None:
+                self._start_error = error  # told to the queries waiting (_wait_for_idle)
+            else:
+                self._refill()  # started on a copy the data has left behind
+            self._lock.notify_all()
+        if not keep:
+            self._forget(worker)
 
     def _forget(self, worker: Worker) -> None:
         """Drop ``worker`` from the pool and stop it (outside the lock: it may take a while)."""
@@ -203,13 +268,12 @@ class Executor:
                                              self._config, f"store-{self.store.version}")
             stale = list(self._idle)
             self._idle.clear()
-            for _ in stale:
-                self._spawn()
+            self._refill()
         for worker in stale:
             self._forget(worker)
 
     def _release(self, worker: Worker, slow: bool, healthy: bool) -> None:
-        """Give back a worker that ran a query, keeping ``size`` ordinary workers."""
+        """Give back a worker that ran a query, keeping the pool whole."""
         with self._lock:
             if slow:
                 self._slow -= 1
@@ -217,27 +281,35 @@ class Executor:
                 self._busy -= 1
             current = worker.config is self._config
             keep = healthy and current and not self._closed and \
-                len(self._idle) + self._busy < self.size
+                len(self._idle) + self._starting + self._busy < self.pool_size
             if keep:
                 self._idle.append(worker)
-                self._lock.notify()
-            elif (not healthy or not current) and not slow:
-                self._spawn()
+            else:
+                self._refill()
+            self._lock.notify_all()
         if not keep:
             self._forget(worker)
 
+    def _free(self) -> bool:
+        return bool(self._idle) and self._busy < self.size
+
     def _wait_for_idle(self, deadline: float) -> Worker:
-        """Take an idle ordinary worker, waiting within the deadline; the caller holds the lock."""
-        if not self._idle and self._waiting >= self.max_waiting:
+        """Take a ready ordinary worker, waiting within the deadline; the caller holds the lock."""
+        if not self._free() and self._waiting >= self.max_waiting:
             raise Busy(f"{self._waiting} queries are already waiting for a worker; try again "
                        "in a moment", retry_after=self.retry_after)
         give_up = min(deadline, time.monotonic() + self.queue_wait)
         self._waiting += 1
         try:
-            while not self._idle:
+            while not self._free():
                 left = give_up - time.monotonic()
                 if self._closed:
                     raise StoreError("the query executor is closed")
+                if not self._idle and not self._starting:
+                    error, self._start_error = self._start_error, None
+                    self._refill()
+                    if error is not None:
+                        raise error
                 if left <= 0:
                     raise Busy(f"all {self.size} query workers are busy; try again in a moment",
                                retry_after=self.retry_after)
@@ -251,7 +323,7 @@ class Executor:
         """Take a live, ready ordinary worker, or raise Busy/QueryTimeout at the deadline."""
         self.start()
         self._follow_store()
-        for _ in range(self.size + 2):
+        for _ in range(self.pool_size + 2):
             with self._lock:
                 if self._closed:
                     raise StoreError("the query executor is closed")
@@ -260,14 +332,6 @@ class Executor:
             if not worker.alive():
                 self._release(worker, slow=False, healthy=False)
                 continue
-            try:
-                ready = worker.wait_ready(min(STARTUP_TIMEOUT, deadline - time.monotonic()))
-            except AigraphError:
-                self._release(worker, slow=False, healthy=False)
-                raise
-            if not ready:  # still opening its store: leave it for the next query
-                self._release(worker, slow=False, healthy=True)
-                raise self._timeout()
             return worker
         raise StoreError("no query worker stays up; see the server's log")
 
@@ -278,7 +342,8 @@ class Executor:
                 return False
             self._slow += 1
             self._busy -= 1
-            self._spawn()
+            self._refill()  # the spare takes the next query meanwhile
+            self._lock.notify_all()
             return True
 
     def _timeout(self) -> QueryTimeout:
@@ -305,8 +370,8 @@ class Executor:
                 if not self._clients[client]:
                     del self._clients[client]
 
-    def _call(self, worker: Worker, job: Job, deadline: float) -> tuple:
-        """Run ``job`` on ``worker`` (already counted busy) and give the worker back."""
+    def _call(self, worker: Worker, job: Job, key: bytes, deadline: float) -> tuple:
+        """Run ``job`` on an ordinary ``worker`` (already counted busy) and give it back."""
         slow = False
         try:
             worker.send(job)
@@ -316,6 +381,7 @@ class Executor:
             except Expired:
                 if time.monotonic() >= deadline:
                     raise
+                self._heavy.add(key)
                 if not self._to_slow_lane():
                     raise Busy(f"the query ran past {self.slow_after:g} s while "
                                f"{self.slow_size} long queries were already running; try "
@@ -327,6 +393,53 @@ class Executor:
             raise
         self._release(worker, slow, healthy=True)
         return reply
+
+    def _run_ordinary(self, job: Job, key: bytes, deadline: float) -> tuple[tuple, int]:
+        """Run ``job`` in the ordinary lane (moving to the slow one if it runs long)."""
+        for attempt in (1, 2):
+            worker = self._acquire(deadline)
+            if key in self._heavy:  # another copy of this text ran long while this one waited
+                self._release(worker, slow=False, healthy=True)
+                return self._run_heavy(job, key, deadline)
+            pid = worker.process.pid
+            try:
+                return self._call(worker, job, key, deadline), pid
+            except Died as died:
+                # A worker found dead before it got the job is replaced and the job retried.
+                if not (died.before_sending and attempt == 1 and not self._closed):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _run_heavy(self, job: Job, key: bytes, deadline: float) -> tuple[tuple, int]:
+        """Run a text known to be heavy straight in the slow lane, in a worker of its own."""
+        with self._lock:
+            if self._closed:
+                raise StoreError("the query executor is closed")
+            if self._slow >= self.slow_size:
+                raise Busy(f"this query ran longer than {self.slow_after:g} s lately and "
+                           f"{self.slow_size} long queries were already running; try again "
+                           "in a moment", retry_after=self.retry_after)
+            self._slow += 1
+            try:
+                worker = self._new_worker()
+            except OSError as error:
+                self._slow -= 1
+                raise StoreError(f"could not start a query worker: {error}") from None
+        pid = worker.process.pid
+        try:
+            # Its own start comes out of its own time limit, never out of another query's.
+            if not worker.wait_ready(deadline - time.monotonic()):
+                raise Expired
+            sent = time.monotonic()
+            worker.send(job)
+            reply = worker.receive(deadline - time.monotonic())
+        except BaseException:
+            self._release(worker, slow=True, healthy=False)
+            raise
+        self._release(worker, slow=True, healthy=True)
+        if time.monotonic() - sent < self.slow_after:
+            self._heavy.discard(key)  # fast now: back to the ordinary lane next time
+        return reply, pid
 
     def run(self, text: str, result_type: str | None, graph_type: str | None,
             base: str | None = None, client: str | None = None) -> Outcome:
@@ -345,25 +458,22 @@ class Executor:
         arrival = time.monotonic()
         deadline = arrival + self.time_limit
         job = Job(checked, media_type, self.max_rows)
+        key = digest(checked.text)
         with self._admitted(client):
-            for attempt in (1, 2):
-                worker = self._acquire(deadline)
-                try:
-                    reply = self._call(worker, job, deadline)
-                except Expired:
-                    raise self._timeout() from None
-                except Died as died:
-                    # A worker found dead before it got the job is replaced and the job retried.
-                    if died.before_sending and attempt == 1 and not self._closed:
-                        continue
-                    raise Busy(
-                        "the worker running the query stopped (it was killed, or the query "
-                        "needed more memory than a worker may use); it has been replaced",
-                        retry_after=self.retry_after) from None
-                break
+            try:
+                if key in self._heavy:
+                    reply, pid = self._run_heavy(job, key, deadline)
+                else:
+                    reply, pid = self._run_ordinary(job, key, deadline)
+            except Expired:
+                raise self._timeout() from None
+            except Died:
+                raise Busy("the worker running the query stopped (it was killed, or the query "
+                           "needed more memory than a worker may use); it has been replaced",
+                           retry_after=self.retry_after) from None
         if reply[0] == "error":
             raise reply[1]
-        return replace(reply[1], ms=(time.monotonic() - arrival) * 1000)
+        return replace(reply[1], ms=(time.monotonic() - arrival) * 1000, worker=pid)
 
     def close(self) -> None:
         """Stop the workers and delete the store copy; later runs raise StoreError."""
