@@ -139,6 +139,7 @@ class Executor(WorkerPool):
 
     def _run_heavy(self, job: Job, key: bytes, deadline: float) -> tuple[tuple, int]:
         """Run a text known to be heavy straight in the slow lane, in a worker of its own."""
+        self._follow_store()  # on the data as it is now, like any other query
         with self._lock:
             if self._closed:
                 raise StoreError("the query executor is closed")
