@@ -22,7 +22,9 @@ from aigraph.errors import (
     StoreError,
 )
 from aigraph.executor import Executor, sweep_stale_copies
+from aigraph.guard import check_query
 from aigraph.namespaces import sparql_prologue
+from aigraph.query_worker import Job, Worker
 from aigraph.store import EmbeddedStore, serialize_capped
 
 JSON = "application/sparql-results+json"
@@ -323,3 +325,28 @@ def test_capped_serialisation_refuses_a_mismatched_type():
         serialize_capped(store.query("SELECT * { ?s ?p ?o }"), TURTLE, 10)
     with pytest.raises(ValueError):
         serialize_capped(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), JSON, 10)
+
+
+def test_two_threads_waiting_for_a_new_worker_read_its_ready_message_once(settings, store):
+    # The executor's start waits for its first workers while a query may already hold one;
+    # if both read the pipe, the second reader takes the query's reply for a ready message
+    # and the query waits out its whole time limit.
+    with Executor(settings.replace(query_workers=1), store) as executor:
+        executor.start()
+        worker = Worker(executor._ctx, executor._config)
+        try:
+            seen = []
+            waiters = [threading.Thread(target=lambda: seen.append(worker.wait_ready(60)))
+                       for _ in range(2)]
+            for thread in waiters:
+                thread.start()
+            for thread in waiters:
+                thread.join(90)
+            assert seen == [True, True]
+            assert not any(thread.is_alive() for thread in waiters)
+            worker.send(Job(check_query("ASK {}"), JSON, 10))
+            kind, outcome = worker.receive(30)
+            assert kind == "ok"
+            assert json.loads(outcome.body)["boolean"] is True
+        finally:
+            worker.stop()

@@ -104,3 +104,14 @@ def test_bind_values_goes_first_in_the_where_group():
     text = bind_values('SELECT ?x ?l WHERE { ?x ?p ?l FILTER(?l = "a") }',
                        {"l": Literal('a"b', lang="en"), "x": URIRef("http://e/x")})
     assert 'WHERE { VALUES (?l ?x) { ("a\\"b"@en <http://e/x>) }' in text
+
+
+def test_triple_count_follows_a_reload(settings, data_dir):
+    # The count is kept per loaded store (counting scans every quad); a reload must renew it.
+    store = EmbeddedStore.from_dirs(settings.ontology_dir, data_dir)
+    before = store.triple_count()
+    assert before == store.triple_count() == len(store.select("SELECT * WHERE { ?s ?p ?o }").rows)
+    extra = data_dir / "extra.ttl"
+    extra.write_text("<https://example.org/a> <https://example.org/b> 'c' , 'd' .\n")
+    store.refresh([*store.files, extra])
+    assert store.triple_count() == before + 2

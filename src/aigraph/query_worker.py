@@ -181,6 +181,7 @@ class Worker:
         finally:
             child.close()
         self.ready = False
+        self._ready_lock = threading.Lock()
         self._stopped = False
         self._stop_lock = threading.Lock()
 
@@ -192,19 +193,31 @@ class Worker:
             return False
 
     def wait_ready(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` s for the store to open: False if not yet, StoreError if never."""
+        """Wait up to ``timeout`` s for the store to open: False if not yet, StoreError if never.
+
+        Safe to call from several threads at once (the executor's start waits for its first
+        workers while a query may already hold one): only one of them reads the pipe, so the
+        "ready" message is read exactly once and a query's reply is never taken for it.
+        """
         if self.ready:
             return True
+        if not self._ready_lock.acquire(timeout=max(0.0, timeout)):
+            return self.ready
         try:
-            if not self.conn.poll(max(0.0, timeout)):
-                return False
-            message = self.conn.recv()
-        except (EOFError, OSError) as error:
-            raise StoreError("a query worker stopped while starting") from error
-        if message[0] != "ready":
-            raise message[1]
-        self.ready = True
-        return True
+            if self.ready:
+                return True
+            try:
+                if not self.conn.poll(max(0.0, timeout)):
+                    return False
+                message = self.conn.recv()
+            except (EOFError, OSError) as error:
+                raise StoreError("a query worker stopped while starting") from error
+            if message[0] != "ready":
+                raise message[1]
+            self.ready = True
+            return True
+        finally:
+            self._ready_lock.release()
 
     def send(self, job: Job) -> None:
         """Hand ``job`` to the worker."""

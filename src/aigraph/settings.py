@@ -117,6 +117,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds `aigraph serve` keeps an idle HTTP connection open for the next request."),
     Setting("timeline_page_size", 100,
             "Milestones per page of the timeline; 0 shows them all on one page."),
+    Setting("page_cache_mb", 32,
+            "Memory, in MiB, each web worker gives to rendered pages kept per data version for "
+            "visitors who are not logged in; 0 turns the page cache off."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -175,6 +178,7 @@ class Settings:
     graceful_timeout: int
     keepalive: int
     timeline_page_size: int
+    page_cache_mb: int
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,

@@ -32,6 +32,7 @@ class EmbeddedStore(Store):
         self._version = version or (files_version(self.files) if self.files else "empty")
         self._graph: rdflib.Graph | None = None
         self._graph_lock = threading.Lock()
+        self._count: tuple[ox.Store, int] | None = None
 
     @classmethod
     def from_files(cls, files: Sequence[str | os.PathLike], path: str | os.PathLike | None = None
@@ -125,7 +126,15 @@ class EmbeddedStore(Store):
             return self._graph
 
     def triple_count(self) -> int:
-        return len(self._store)
+        # pyoxigraph counts by scanning every quad (a third of a millisecond on the shipped data,
+        # seconds at millions of triples), and /healthz and the home page ask at every request:
+        # count once per pyoxigraph store, which a write or reload replaces.
+        store = self._store
+        counted = self._count
+        if counted is None or counted[0] is not store:
+            counted = (store, len(store))
+            self._count = counted
+        return counted[1]
 
     def refresh(self, files: Sequence[str | os.PathLike] | None = None) -> None:
         """Reload from ``files`` (default: the same files) after a write; the version changes.

@@ -78,11 +78,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(releases.bp)
     auth.init_app(app)  # secret key, logins, tokens
     curation_api.init_app(app)  # PUT/DELETE /id/{slug}, ETags, history, /changes
-    from aigraph.web import curate, request_log, security
+    from aigraph.web import curate, fast_answers, request_log, security
 
     app.register_blueprint(curate.bp)  # the curation forms
 
     request_log.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of their routes
+    fast_answers.install(app)  # after security: inside its ProxyFix, only without limits
     auth.limit_logins(app)  # on security's limiter
+    from aigraph.web import page_cache
+
+    page_cache.init_app(app)  # last: it keeps pages as their views made them
     return app

@@ -64,12 +64,13 @@ def init_app(app: Flask) -> None:
             if writer.recover(settings):
                 store.refresh(writer.store_files(settings))
         writer.sync(store, settings)
-    app.before_request(_follow_writes)
+    app.before_request(follow_writes)
     app.after_request(_add_etag)
     app.register_blueprint(bp)
 
 
-def _follow_writes() -> None:
+def follow_writes() -> None:
+    """Reload the embedded store when another process saved a change (cheap when none did)."""
     writer.sync(state().store, state().settings)
 
 

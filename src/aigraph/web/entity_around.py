@@ -14,7 +14,7 @@ from aigraph.paths.service import walk_around
 from aigraph.store import Store
 from aigraph.web.caching import catalog
 from aigraph.web.entity_page import EntityPage, PathRef, Statements, link_to
-from aigraph.web.kinds import kind_name
+from aigraph.web.kinds import kind_singular_names
 from aigraph.web.paths_views import path_memberships
 from aigraph.web.routing import entity_url
 
@@ -87,7 +87,8 @@ def neighbourhood(page: EntityPage, index: Catalog, said: Statements, lang: str)
                           "url": entity_url(slug), "center": False})
         edges.append({"source": slug_of(source), "target": slug_of(target),
                       "label": index.label(prop, lang)})
-    legend = {node["kind"]: kind_name(node["kind"]) for node in nodes}
+    names = kind_singular_names()
+    legend = {kind: names.get(kind, kind) for kind in {node["kind"] for node in nodes}}
     return {"nodes": nodes, "edges": edges, "legend": dict(sorted(legend.items()))}
 
 

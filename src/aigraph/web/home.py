@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from aigraph import queries
 from aigraph.catalog import CLASS_KEYS
 from aigraph.store import Store
 from aigraph.web import i18n
-from aigraph.web.caching import catalog
+from aigraph.web.caching import catalog, per_version
 from aigraph.web.entity_page import Link, link_to
 from aigraph.web.kinds import kind_names
 from aigraph.web.paths_views import PathCard, path_cards
@@ -59,7 +59,10 @@ def home_page(store: Store, lang: str) -> HomePage:
 @bp.get("/")
 def index():
     """Show what the graph holds, the reading paths, the latest milestones and a search box."""
-    return render_template("home/index.html", page=home_page(state().store, i18n.current()))
+    lang = i18n.current()
+    # Counts and lists change only with the data: gathered once per data version and language.
+    page = per_version(f"home:{lang}:{request.script_root}", lambda store: home_page(store, lang))
+    return render_template("home/index.html", page=page)
 
 
 @bp.get("/healthz")

@@ -94,11 +94,13 @@ class ResultCache:
             self._version = version
 
 
-def sparql_key(version: str) -> str:
-    """The cache key and ETag of the current /sparql GET on data ``version``."""
+def sparql_key(version: str, asked=None) -> str:
+    """The cache key and ETag of a /sparql GET (``asked``, default the current request) on
+    data ``version``."""
+    asked = request if asked is None else asked
     digest = hashlib.blake2b(digest_size=16)
-    for part in (version, request.base_url, request.headers.get("Accept", ""),
-                 request.query_string.decode("latin-1")):
+    for part in (version, asked.base_url, asked.headers.get("Accept", ""),
+                 asked.query_string.decode("latin-1")):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -150,7 +152,7 @@ def _count_against_limit() -> None:
     from flask import current_app
 
     limiter = current_app.extensions.get("limiter")
-    if limiter is not None:
+    if limiter is not None and state().settings.rate_limit.strip():
         limiter.check()
 
 
@@ -158,7 +160,12 @@ def g_cache() -> ResultCache | None:
     """The running application's result cache (None when the setting turns it off)."""
     from flask import current_app
 
-    return current_app.extensions.get("aigraph_result_cache")
+    return g_cache_of(current_app)
+
+
+def g_cache_of(app: Flask) -> ResultCache | None:
+    """``app``'s result cache (None when the setting turns it off)."""
+    return app.extensions.get("aigraph_result_cache")
 
 
 def _after(response: Response) -> Response:

@@ -10,6 +10,7 @@ the ``default_language`` setting.
 from __future__ import annotations
 
 import datetime
+import functools
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
 
 # --- formatting values for display (pure: the language is an argument) ---------------------
 
+@functools.lru_cache(maxsize=8192)  # pure, and Babel's formatting is slow: pages show many dates
 def _format_iso_day(value: str, lang: str, precision: str, month: str, full: str) -> str:
     try:
         day = datetime.date.fromisoformat(value[:10])

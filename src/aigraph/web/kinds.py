@@ -16,9 +16,14 @@ def kind_names() -> dict[str, str]:
             "entity": gettext("Other entities")}
 
 
-def kind_name(kind: str) -> str:
-    """Return the singular name of a kind of entity in the interface language."""
+def kind_singular_names() -> dict[str, str]:
+    """Return the singular name of each kind of entity in the interface language."""
     return {"milestone": gettext("Milestone"), "model": gettext("Model"),
             "organization": gettext("Organization"), "license": gettext("License"),
             "category": gettext("Category"), "path": gettext("Reading path"),
-            "entity": gettext("Entity")}.get(kind, kind)
+            "entity": gettext("Entity")}
+
+
+def kind_name(kind: str) -> str:
+    """Return the singular name of a kind of entity in the interface language."""
+    return kind_singular_names().get(kind, kind)

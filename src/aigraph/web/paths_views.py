@@ -23,10 +23,17 @@ from aigraph.web import i18n
 from aigraph.web.caching import catalog, per_version
 from aigraph.web.kinds import kind_name
 from aigraph.web.negotiation import JSON, is_rdf, negotiate_request, offers, rdf_response
+from aigraph.web.routing import entity_url
 from aigraph.web.search import suggest
 from aigraph.web.state import state
 
 bp = Blueprint("paths", __name__, url_prefix="/paths")
+
+
+@bp.app_template_filter("entity_url")
+def entity_url_filter(slug: str) -> str:
+    """Return the path of the entity page of ``slug`` (url_for's answer, built once a request)."""
+    return entity_url(slug)
 
 PATH_OFFERS = offers(json=True)
 

@@ -23,19 +23,25 @@ def _start() -> None:
 
 
 def _record(response):
-    started = g.pop("aigraph_started", None)
+    write(request.method, request.url_rule.rule if request.url_rule is not None else None,
+          request.endpoint, response.status_code, g.pop("aigraph_started", None),
+          g.get("aigraph_query_ms"))
+    return response
+
+
+def write(method: str, route: str | None, endpoint: str | None, status: int,
+          started: float | None, query_ms: float | None = None) -> None:
+    """Log one request; ``started`` is its ``time.perf_counter()`` at arrival."""
     entry = {
-        "method": request.method,
-        "route": request.url_rule.rule if request.url_rule is not None else None,
-        "endpoint": request.endpoint,
-        "status": response.status_code,
+        "method": method,
+        "route": route,
+        "endpoint": endpoint,
+        "status": status,
         "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
     }
-    query_ms = g.get("aigraph_query_ms")
     if query_ms is not None:
         entry["query_ms"] = round(query_ms, 1)
     log.info(json.dumps(entry, sort_keys=True))
-    return response
 
 
 def init_app(app: Flask) -> None:
@@ -46,5 +52,7 @@ def init_app(app: Flask) -> None:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
-    app.before_request(_start)
+    # First of the before-request functions: one that answers early (a cache hit) must not
+    # leave its request untimed.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
     app.after_request(_record)

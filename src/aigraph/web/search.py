@@ -16,7 +16,7 @@ from aigraph import catalog as labels
 from aigraph.catalog import Entry
 from aigraph.web import i18n
 from aigraph.web.caching import catalog
-from aigraph.web.kinds import KIND_ORDER, kind_name, kind_names
+from aigraph.web.kinds import KIND_ORDER, kind_name, kind_names, kind_singular_names
 from aigraph.web.routing import entity_url
 from aigraph.web.state import state
 
@@ -55,41 +55,47 @@ class Results:
     total: int
 
 
-def _hit(entry: Entry, score: float, lang: str, matched: str = "") -> Hit:
+def _hit(entry: Entry, score: float, lang: str, matched: str = "",
+         kinds: dict[str, str] | None = None) -> Hit:
+    kind_label = kinds.get(entry.kind, entry.kind) if kinds is not None else kind_name(entry.kind)
     return Hit(slug=entry.slug or "", label=entry.label(lang), kind=entry.kind,
-               kind_label=kind_name(entry.kind), url=entity_url(entry.slug or ""),
+               kind_label=kind_label, url=entity_url(entry.slug or ""),
                score=score, date=i18n.format_short_day(entry.date, lang, entry.precision)
                if entry.date else "", matched=matched)
 
 
-def _rank(hit: Hit) -> tuple:
-    kind = KIND_ORDER.index(hit.kind) if hit.kind in KIND_ORDER else len(KIND_ORDER)
-    return (-hit.score, kind, hit.label.lower())
+def _rank(score: float, kind: str, label: str) -> tuple:
+    order = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+    return (-score, order, label.lower())
 
 
 def search(text: str, lang: str, limit: int = 50) -> Results:
     """Find entities by label, other name or description, tolerating typos; best first."""
     text = text.strip()[:MAX_QUERY]
     index = catalog()
-    hits = [_hit(index.entries[m.iri], m.score, lang, m.matched)
-            for m in labels.search(state().store, index, text)]
-    hits.sort(key=_rank)
-    total = len(hits)
-    hits = hits[:limit]
+    found = labels.search(state().store, index, text)
+    # Rank on the entries first; only the hits kept are formatted (dates, names, URLs).
+    found.sort(key=lambda m: _rank(m.score, index.entries[m.iri].kind,
+                                   index.entries[m.iri].label(lang)))
+    singular = kind_singular_names()
+    hits = [_hit(index.entries[m.iri], m.score, lang, m.matched, singular)
+            for m in found[:limit]]
     names = kind_names()
     grouped: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
         grouped[hit.kind].append(hit)
     groups = [{"kind": kind, "title": names.get(kind, kind), "hits": grouped[kind]}
               for kind in KIND_ORDER if grouped.get(kind)]
-    return Results(text, hits, groups, total)
+    return Results(text, hits, groups, len(found))
 
 
 def suggest(text: str, limit: int = 5) -> list[Hit]:
     """Suggest entities close to a mistyped slug or name (the 404 page, paths between)."""
     lang = i18n.current()
     index = catalog()
-    return [_hit(index.entries[m.iri], m.score, lang) for m in index.suggest(text, limit=limit)]
+    singular = kind_singular_names()
+    return [_hit(index.entries[m.iri], m.score, lang, kinds=singular)
+            for m in index.suggest(text, limit=limit)]
 
 
 @bp.get("/search")

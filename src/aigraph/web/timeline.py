@@ -120,6 +120,11 @@ def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
     """
     index = catalog()
     items = per_version(f"timeline:{lang}", lambda s: _milestones(s, lang))
+    base = url_for("timeline.index")
+    # Every milestone as shown, built once per data version: a request only picks and counts.
+    shown_as = per_version(f"timeline-items:{lang}:{base}",
+                           lambda _s: {item["iri"]: _item(item, index, lang, base)
+                                       for item in items})
     chosen = {k: v for k, v in chosen.items() if k in FACETS and v}
 
     def matches(item: dict, skip: str | None = None) -> bool:
@@ -161,9 +166,8 @@ def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
     if size > 0:
         shown = shown[(page.number - 1) * size:page.number * size]
     by_year: dict[int, list[Item]] = {}
-    base = url_for("timeline.index")
     for item in shown:
-        by_year.setdefault(item["year"], []).append(_item(item, index, lang, base))
+        by_year.setdefault(item["year"], []).append(shown_as[item["iri"]])
     page.years = [{"year": year, "items": entries} for year, entries in by_year.items()]
     return page
 
