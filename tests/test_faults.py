@@ -201,8 +201,12 @@ def test_a_killed_query_worker_is_replaced_and_its_request_answered_503(settings
         while executor.slow_queries == 0:  # the heavy query has reached the slow lane
             assert time.monotonic() < deadline
             time.sleep(0.01)
+        while executor.starting_workers:  # the lane's replacement is still starting
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
         idle = set(executor.worker_pids())
         busy = [pid for pid in idle if pid not in {w.process.pid for w in executor._idle}]
+        assert len(busy) == 1  # the slow lane's worker; the spare and the replacement are idle
         for pid in busy:
             os.kill(pid, signal.SIGKILL)
         thread.join()

@@ -254,4 +254,10 @@ def test_half_sent_requests_time_out_and_free_the_production_servers_threads(set
             connection.close()
         process.terminate()
         process.wait(timeout=60)
+        log = process.stderr.read().decode(errors="replace")
         process.stderr.close()
+    # One line per dropped connection, and no traceback.
+    assert "Traceback" not in log, log
+    dropped = [line for line in log.splitlines() if "dropped the connection from 127.0.0.1:" in line]
+    assert len(dropped) == len(stalled), log
+    assert all(line.endswith("nothing received for 2 s") for line in dropped), dropped

@@ -9,7 +9,12 @@ server. Fairness rests on three rules:
   running after ``slow_query_after`` seconds moves to the slow lane and a fresh worker takes
   its place, so heavy queries never hold the workers cheap ones need. At most
   ``slow_query_workers`` queries run in the slow lane; one that would exceed it is stopped
-  with 503 and ``Retry-After``.
+  with 503 and ``Retry-After``. A text that ran long lately (heavy_queries.py) goes straight
+  to the slow lane, in a worker of its own, or is refused at once when the lane is full: it
+  never holds an ordinary worker again.
+* **Warm workers only.** Only workers that have opened their store are handed a query.
+  ``SPARE_WORKERS`` more than ``query_workers`` are kept started, and replacements start in
+  the background, so a query never waits for a replacement to start.
 * **One deadline.** ``query_time_limit`` counts from the query's arrival: waiting for a
   worker, starting one and running all come out of it, so no answer comes later than the
   limit (plus the time to kill a worker).
@@ -17,6 +22,7 @@ server. Fairness rests on three rules:
   ``query_queue_wait`` s; one client (IP address) has at most ``client_queries`` queries in
   flight. Past these the answer is 503 (or 429 for the client cap) with ``Retry-After``.
 
+The workers themselves (starting, keeping warm, lending, replacing) are query_pool.py's.
 Workers come from the ``forkserver`` start method: they are forked from a clean server process
 that has imported the worker module but never opened a store, which makes a replacement cost
 milliseconds instead of a fresh interpreter's start. How the store is copied for them is
@@ -27,53 +33,22 @@ chosen by the store's ``kind`` in ``query_copies.PREPARERS``; when the store's v
 from __future__ import annotations
 
 import contextlib
-import math
-import multiprocessing
-import os
-import shutil
-import tempfile
-import threading
 import time
-import weakref
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
-from aigraph.errors import AigraphError, Busy, NotAcceptable, QueryTimeout, StoreError
+from aigraph.errors import Busy, NotAcceptable, QueryTimeout, StoreError
 from aigraph.formats import GRAPH, RESULTS, media_types
 from aigraph.guard import check_query
-from aigraph.query_copies import COPY_PREFIX, PREPARERS, prepare_embedded, sweep_stale_copies
-from aigraph.query_worker import Died, Expired, Job, Outcome, Worker, WorkerConfig
+from aigraph.heavy_queries import HeavyQueries, digest
+from aigraph.query_copies import COPY_PREFIX, sweep_stale_copies
+from aigraph.query_pool import SPARE_WORKERS, WORKER_MEMORY_LIMIT, WorkerPool
+from aigraph.query_worker import Died, Expired, Job, Outcome, Worker
 from aigraph.settings import Settings
 from aigraph.store import Store
 
-__all__ = ["Executor", "Outcome", "sweep_stale_copies", "COPY_PREFIX", "WORKER_MEMORY_LIMIT"]
-
-#: Seconds a new worker may take to open its store before it counts as failed.
-STARTUP_TIMEOUT = 60.0
-#: Heap (RLIMIT_DATA) a worker may use: a query that sorts or groups a cross product can
-#: otherwise take gigabytes within the time limit. Past it the worker aborts and is replaced.
-WORKER_MEMORY_LIMIT = 2 * 2**30
-
-
-def _shutdown(workers: set[Worker], lock: threading.Condition, tmpdir: str) -> None:
-    """Stop every worker and delete the store copy (also run at interpreter exit)."""
-    with lock:
-        doomed = list(workers)
-        workers.clear()
-    for worker in doomed:
-        worker.stop()
-    shutil.rmtree(tmpdir, ignore_errors=True)
-
-
-def _context():
-    """Return the multiprocessing context workers start from: forkserver where it exists."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        # Imported once in the fork server, so each worker starts with it loaded.
-        ctx.set_forkserver_preload(["aigraph.query_worker"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+__all__ = ["Executor", "Outcome", "sweep_stale_copies", "COPY_PREFIX", "WORKER_MEMORY_LIMIT",
+           "SPARE_WORKERS"]
 
 
 def _not_acceptable(form: str, is_graph: bool) -> NotAcceptable:
@@ -83,205 +58,20 @@ def _not_acceptable(form: str, is_graph: bool) -> NotAcceptable:
                          f"this request accepts; available: {offers}")
 
 
-class Executor:
+
+
+class Executor(WorkerPool):
     """A fair pool of query workers for one store, started on first use (or by ``start()``)."""
 
     def __init__(self, settings: Settings, store: Store,
                  memory_limit: int | None = WORKER_MEMORY_LIMIT):
-        self.store = store
-        self.memory_limit = memory_limit
-        self.time_limit = float(settings.query_time_limit)
+        super().__init__(settings, store, memory_limit)
         self.max_rows = int(settings.max_rows)
         self.max_bytes = int(settings.max_query_bytes)
-        self.memory_copy_bytes = int(settings.query_worker_memory_mb) * 2**20
-        self.size = max(1, int(settings.query_workers))
-        self.slow_size = max(0, int(settings.slow_query_workers))
         self.slow_after = float(settings.slow_query_after)
-        self.queue_wait = float(settings.query_queue_wait)
-        self.max_waiting = int(settings.max_waiting_queries)
         self.client_cap = int(settings.client_queries)
-        #: Seconds a refused client is told to wait: by then a heavy query has ended.
-        self.retry_after = max(1, math.ceil(self.time_limit))
-        self._lock = threading.Condition()
-        self._idle: deque[Worker] = deque()
-        self._workers: set[Worker] = set()
-        self._busy = 0  # ordinary workers running a query
-        self._slow = 0  # queries in the slow lane
-        self._waiting = 0
+        self._heavy = HeavyQueries()
         self._clients: Counter[str] = Counter()
-        self._config: WorkerConfig | None = None
-        self._ctx = None
-        self._closed = False
-        self._finalizer: weakref.finalize | None = None
-
-    # --- monitoring ---------------------------------------------------------------------------
-
-    @property
-    def started(self) -> bool:
-        """True once the workers have been started."""
-        return self._config is not None
-
-    @property
-    def idle_workers(self) -> int:
-        """How many ordinary workers are waiting for a query (for monitoring and tests)."""
-        return len(self._idle)
-
-    @property
-    def slow_queries(self) -> int:
-        """How many queries run in the slow lane now (for monitoring and tests)."""
-        return self._slow
-
-    def worker_pids(self) -> list[int]:
-        """The process ids of the live workers, both lanes (for monitoring and tests)."""
-        with self._lock:
-            return sorted(w.process.pid for w in self._workers)
-
-    # --- the pool -----------------------------------------------------------------------------
-
-    def start(self) -> Executor:
-        """Copy the store to disk (embedded stores) and start the workers; idempotent."""
-        with self._lock:
-            if self._closed:
-                raise StoreError("the query executor is closed")
-            if self._config is not None:
-                return self
-            prepare = PREPARERS.get(self.store.kind)
-            if prepare is None:
-                raise TypeError(f"cannot run user queries on a {self.store.kind!r} store")
-            sweep_stale_copies()
-            tmpdir = tempfile.mkdtemp(prefix=f"{COPY_PREFIX}{os.getpid()}-")
-            self._finalizer = weakref.finalize(self, _shutdown, self._workers, self._lock,
-                                               tmpdir)
-            blank = WorkerConfig(self.store.kind, "", "", self.time_limit, self.memory_limit,
-                                 memory_copy_bytes=self.memory_copy_bytes)
-            config = prepare(self.store, tmpdir, blank)
-            self._ctx = _context()
-            self._config = config
-            for _ in range(self.size):
-                self._spawn()
-            first = list(self._idle)
-        # The first workers start the fork server too: wait for them here, so that the first
-        # query's time limit is not spent on it.
-        for worker in first:
-            worker.wait_ready(STARTUP_TIMEOUT)
-        return self
-
-    def _spawn(self) -> None:
-        """Start one ordinary worker and make it available; the caller holds the lock."""
-        if self._closed:
-            return
-        # A failed start must not hide the error being reported; _acquire tries again.
-        with contextlib.suppress(OSError):
-            worker = Worker(self._ctx, self._config)
-            self._workers.add(worker)
-            self._idle.append(worker)
-            self._lock.notify()
-
-    def _forget(self, worker: Worker) -> None:
-        """Drop ``worker`` from the pool and stop it (outside the lock: it may take a while)."""
-        with self._lock:
-            self._workers.discard(worker)
-            old = worker.config
-            unused = old is not self._config and old.kind == "embedded" and \
-                not any(w.config is old for w in self._workers)
-        worker.stop(grace=0)
-        if unused:
-            # The last worker on a copy older than the data is gone: free its disk.
-            shutil.rmtree(old.location, ignore_errors=True)
-
-    def _follow_store(self) -> None:
-        """Copy the data again when the store's version moved (a curator saved a change).
-
-        Idle workers on the old copy are replaced at once, busy ones when they finish
-        (``_release``); an old copy is removed with its last worker (``_forget``).
-        """
-        config = self._config
-        if config is None or config.kind != "embedded" or config.version == self.store.version:
-            return
-        with self._lock:
-            if self._closed or self._config.version == self.store.version:
-                return
-            self._config = prepare_embedded(self.store, str(Path(config.location).parent),
-                                             self._config, f"store-{self.store.version}")
-            stale = list(self._idle)
-            self._idle.clear()
-            for _ in stale:
-                self._spawn()
-        for worker in stale:
-            self._forget(worker)
-
-    def _release(self, worker: Worker, slow: bool, healthy: bool) -> None:
-        """Give back a worker that ran a query, keeping ``size`` ordinary workers."""
-        with self._lock:
-            if slow:
-                self._slow -= 1
-            else:
-                self._busy -= 1
-            current = worker.config is self._config
-            keep = healthy and current and not self._closed and \
-                len(self._idle) + self._busy < self.size
-            if keep:
-                self._idle.append(worker)
-                self._lock.notify()
-            elif (not healthy or not current) and not slow:
-                self._spawn()
-        if not keep:
-            self._forget(worker)
-
-    def _wait_for_idle(self, deadline: float) -> Worker:
-        """Take an idle ordinary worker, waiting within the deadline; the caller holds the lock."""
-        if not self._idle and self._waiting >= self.max_waiting:
-            raise Busy(f"{self._waiting} queries are already waiting for a worker; try again "
-                       "in a moment", retry_after=self.retry_after)
-        give_up = min(deadline, time.monotonic() + self.queue_wait)
-        self._waiting += 1
-        try:
-            while not self._idle:
-                left = give_up - time.monotonic()
-                if self._closed:
-                    raise StoreError("the query executor is closed")
-                if left <= 0:
-                    raise Busy(f"all {self.size} query workers are busy; try again in a moment",
-                               retry_after=self.retry_after)
-                self._lock.wait(left)
-        finally:
-            self._waiting -= 1
-        self._busy += 1
-        return self._idle.popleft()
-
-    def _acquire(self, deadline: float) -> Worker:
-        """Take a live, ready ordinary worker, or raise Busy/QueryTimeout at the deadline."""
-        self.start()
-        self._follow_store()
-        for _ in range(self.size + 2):
-            with self._lock:
-                if self._closed:
-                    raise StoreError("the query executor is closed")
-                worker = self._wait_for_idle(deadline)
-            # A worker may have died while idle (killed from outside, out of memory).
-            if not worker.alive():
-                self._release(worker, slow=False, healthy=False)
-                continue
-            try:
-                ready = worker.wait_ready(min(STARTUP_TIMEOUT, deadline - time.monotonic()))
-            except AigraphError:
-                self._release(worker, slow=False, healthy=False)
-                raise
-            if not ready:  # still opening its store: leave it for the next query
-                self._release(worker, slow=False, healthy=True)
-                raise self._timeout()
-            return worker
-        raise StoreError("no query worker stays up; see the server's log")
-
-    def _to_slow_lane(self) -> bool:
-        """Move a running query to the slow lane if there is room, refilling the ordinary one."""
-        with self._lock:
-            if self._slow >= self.slow_size or self._closed:
-                return False
-            self._slow += 1
-            self._busy -= 1
-            self._spawn()
-            return True
 
     def _timeout(self) -> QueryTimeout:
         return QueryTimeout(f"the query was stopped after {self.time_limit:g} s")
@@ -307,8 +97,8 @@ class Executor:
                 if not self._clients[client]:
                     del self._clients[client]
 
-    def _call(self, worker: Worker, job: Job, deadline: float) -> tuple:
-        """Run ``job`` on ``worker`` (already counted busy) and give the worker back."""
+    def _call(self, worker: Worker, job: Job, key: bytes, deadline: float) -> tuple:
+        """Run ``job`` on an ordinary ``worker`` (already counted busy) and give it back."""
         slow = False
         try:
             worker.send(job)
@@ -318,6 +108,7 @@ class Executor:
             except Expired:
                 if time.monotonic() >= deadline:
                     raise
+                self._heavy.add(key)
                 if not self._to_slow_lane():
                     raise Busy(f"the query ran past {self.slow_after:g} s while "
                                f"{self.slow_size} long queries were already running; try "
@@ -329,6 +120,54 @@ class Executor:
             raise
         self._release(worker, slow, healthy=True)
         return reply
+
+    def _run_ordinary(self, job: Job, key: bytes, deadline: float) -> tuple[tuple, int]:
+        """Run ``job`` in the ordinary lane (moving to the slow one if it runs long)."""
+        for attempt in (1, 2):
+            worker = self._acquire(deadline)
+            if key in self._heavy:  # another copy of this text ran long while this one waited
+                self._release(worker, slow=False, healthy=True)
+                return self._run_heavy(job, key, deadline)
+            pid = worker.process.pid
+            try:
+                return self._call(worker, job, key, deadline), pid
+            except Died as died:
+                # A worker found dead before it got the job is replaced and the job retried.
+                if not (died.before_sending and attempt == 1 and not self._closed):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _run_heavy(self, job: Job, key: bytes, deadline: float) -> tuple[tuple, int]:
+        """Run a text known to be heavy straight in the slow lane, in a worker of its own."""
+        self._follow_store()  # on the data as it is now, like any other query
+        with self._lock:
+            if self._closed:
+                raise StoreError("the query executor is closed")
+            if self._slow >= self.slow_size:
+                raise Busy(f"this query ran longer than {self.slow_after:g} s lately and "
+                           f"{self.slow_size} long queries were already running; try again "
+                           "in a moment", retry_after=self.retry_after)
+            self._slow += 1
+            try:
+                worker = self._new_worker()
+            except OSError as error:
+                self._slow -= 1
+                raise StoreError(f"could not start a query worker: {error}") from None
+        pid = worker.process.pid
+        try:
+            # Its own start comes out of its own time limit, never out of another query's.
+            if not worker.wait_ready(deadline - time.monotonic()):
+                raise Expired
+            sent = time.monotonic()
+            worker.send(job)
+            reply = worker.receive(deadline - time.monotonic())
+        except BaseException:
+            self._release(worker, slow=True, healthy=False)
+            raise
+        self._release(worker, slow=True, healthy=True)
+        if time.monotonic() - sent < self.slow_after:
+            self._heavy.discard(key)  # fast now: back to the ordinary lane next time
+        return reply, pid
 
     def run(self, text: str, result_type: str | None, graph_type: str | None,
             base: str | None = None, client: str | None = None) -> Outcome:
@@ -347,36 +186,20 @@ class Executor:
         arrival = time.monotonic()
         deadline = arrival + self.time_limit
         job = Job(checked, media_type, self.max_rows)
+        key = digest(checked.text)
         with self._admitted(client):
-            for attempt in (1, 2):
-                worker = self._acquire(deadline)
-                try:
-                    reply = self._call(worker, job, deadline)
-                except Expired:
-                    raise self._timeout() from None
-                except Died as died:
-                    # A worker found dead before it got the job is replaced and the job retried.
-                    if died.before_sending and attempt == 1 and not self._closed:
-                        continue
-                    raise Busy(
-                        "the worker running the query stopped (it was killed, or the query "
-                        "needed more memory than a worker may use); it has been replaced",
-                        retry_after=self.retry_after) from None
-                break
+            try:
+                if key in self._heavy:
+                    reply, pid = self._run_heavy(job, key, deadline)
+                else:
+                    reply, pid = self._run_ordinary(job, key, deadline)
+            except Expired:
+                raise self._timeout() from None
+            except Died:
+                raise Busy("the worker running the query stopped (it was killed, or the query "
+                           "needed more memory than a worker may use); it has been replaced",
+                           retry_after=self.retry_after) from None
         if reply[0] == "error":
             raise reply[1]
-        return replace(reply[1], ms=(time.monotonic() - arrival) * 1000)
+        return replace(reply[1], ms=(time.monotonic() - arrival) * 1000, worker=pid)
 
-    def close(self) -> None:
-        """Stop the workers and delete the store copy; later runs raise StoreError."""
-        with self._lock:
-            self._closed = True
-            self._lock.notify_all()
-        if self._finalizer is not None:
-            self._finalizer()
-
-    def __enter__(self) -> Executor:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -50,7 +50,8 @@ class Outcome:
     """A query's answer, serialised by the worker.
 
     ``rows`` counts the solutions or triples sent (None for ASK); ``truncated`` says more were
-    cut at ``max_rows``; ``ms`` is the time from the query's arrival to its answer.
+    cut at ``max_rows``; ``ms`` is the time from the query's arrival to its answer;
+    ``worker`` is the process id of the worker that answered (for monitoring and tests).
     """
 
     body: bytes
@@ -59,6 +60,7 @@ class Outcome:
     rows: int | None
     truncated: bool
     ms: float = 0.0
+    worker: int = 0
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 
 * a Flask-Limiter ``Limiter`` (one per application, in ``app.extensions["limiter"]``) with
   the ``rate_limit`` setting on /sparql and the expensive pages, 429 with ``Retry-After``
-  past it; logged-in curators are exempt. Other modules limit their own routes with
+  past it; curators are exempt, logged in or with a valid API token. Other modules limit their own routes with
   ``limit_endpoint(app, endpoint, "5 per minute")`` after registering them;
 * headers on every answer: a Content-Security-Policy with no inline script or style,
   ``X-Content-Type-Options``, ``Referrer-Policy``, ``frame-ancestors``, HSTS over HTTPS;
@@ -16,11 +16,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -42,6 +45,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'", "frame-ancestors 'none'",
 ])
 HSTS = "max-age=31536000; includeSubDomains"
+#: Longest ``Authorization`` value looked at; API tokens are about 60 characters.
+MAX_AUTHORIZATION_CHARS = 256
 
 
 def curator_signed_in() -> bool:
@@ -54,6 +59,45 @@ def curator_signed_in() -> bool:
     except ImportError:
         return False
     return bool(getattr(current_user, "is_authenticated", False))
+
+
+def _token_digests(app: Flask) -> dict[str, str]:
+    """Map each API token's id to its digest, re-read only when the accounts file changes."""
+    path = Path(state().settings.accounts_file)
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    cached = app.extensions.get("aigraph_token_digests")
+    if cached is None or cached[0] != key:
+        from aigraph.accounts import Accounts
+
+        index = {t.id: t.digest for account in Accounts(path).list() for t in account.tokens}
+        cached = app.extensions["aigraph_token_digests"] = (key, index)
+    return cached[1]
+
+
+def token_holder() -> bool:
+    """Tell whether the request carries a valid API token, checking it once per request.
+
+    Cheap for any header a client sends: a bounded length, one dictionary lookup by the
+    token's public id and one SHA-256 (tokens are random, so no slow hash is needed); the
+    accounts file is parsed again only when it changes.
+    """
+    if "aigraph_token_holder" in g:
+        return g.aigraph_token_holder
+    valid = False
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and len(header) <= MAX_AUTHORIZATION_CHARS:
+        token_id, _, secret = token.strip().partition(".")
+        known = _token_digests(current_app).get(token_id) if secret else None
+        if known is not None:
+            digest = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+            valid = hmac.compare_digest(known, digest)
+    g.aigraph_token_holder = valid
+    return valid
 
 
 def limiter(app: Flask | None = None) -> Limiter:
@@ -69,7 +113,7 @@ def limit_endpoint(app: Flask, endpoint: str, limit: str | Callable[[], str],
 
 
 def _rate_limit_exempt() -> bool:
-    return not state().settings.rate_limit.strip() or curator_signed_in()
+    return not state().settings.rate_limit.strip() or curator_signed_in() or token_holder()
 
 
 def _rate_limit() -> str:
