@@ -7,6 +7,7 @@ change to ``MIN_SCORE``, the prefix, fuzzy, name, cover or link constants fails 
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal
 
 from aigraph.catalog import Catalog, Entry, normalize
 from aigraph.namespaces import AIG
@@ -140,3 +141,25 @@ def test_kinds_and_suggestions(index):
     assert [m.iri for m in index.suggest("mistral-8b", limit=1)] == [ID + "mistral-7b"]
     assert [m.iri for m in index.suggest("deepseek-r2", limit=1)] == [ID + "deepseek-r1"]
     assert index.suggest("zzqxjvw") == []
+
+
+@pytest.mark.parametrize("needle", ["mistral", "LLaMA", "open", "è", "À", "transformer model",
+                                    "the ", "7b", "zzzz-not-there", "a"])
+def test_texts_in_memory_find_what_the_store_query_finds(full_store, needle):
+    from aigraph import queries
+    from aigraph.catalog import Texts
+
+    texts = Texts.load(full_store)
+    expected = {(str(row["s"]), str(row["field"])) for row in
+                queries.select(full_store, "search/contains", needle=Literal(needle.lower()))}
+    assert texts.containing(needle.lower()) == expected
+    if needle not in ("zzzz-not-there",):
+        assert expected
+
+
+def test_search_with_texts_in_memory_ranks_as_with_the_store(full_store):
+    from aigraph.catalog import Catalog, Texts, search
+
+    catalog, texts = Catalog.load(full_store), Texts.load(full_store)
+    for text in ("mistral", "Open weights", "deepseek r1", "licence", "attention is all"):
+        assert search(full_store, catalog, text, texts) == search(full_store, catalog, text)

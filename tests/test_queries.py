@@ -88,3 +88,17 @@ def test_unknown_parameter_is_refused(store):
 
     with pytest.raises(TypeError, match="takes no parameter"):
         queries.select(store, "core/class_counts", lang=Literal("en"))
+
+
+def test_stream_with_a_binding_gives_the_rows_select_gives(full_store):
+    from rdflib import Literal
+
+    for lang in ("en", "it"):
+        selected = queries.select(full_store, "timeline/milestones", lang=Literal(lang))
+        streamed = list(queries.stream(full_store, "timeline/milestones", lang=Literal(lang)))
+        assert len(streamed) == len(selected.rows) > 100
+        for row, solution in zip(selected.rows, streamed, strict=True):
+            for name in ("milestone", "date", "description", "categories"):
+                term = solution[name]
+                assert (term.value if term is not None else None) == \
+                    (str(row[name]) if name in row else None)

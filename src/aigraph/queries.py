@@ -97,9 +97,10 @@ def select(store: Store, name: str, **bindings: Node) -> Rows:
     return store.select(query.sparql, bindings)
 
 
-def stream(store: Store, name: str):
-    """Run a parameterless named SELECT and return its solutions one by one as pyoxigraph
-    terms (each has ``value``; a literal has ``language``).
+def stream(store: Store, name: str, **bindings: Node):
+    """Run a named SELECT and return its solutions one by one as pyoxigraph terms (each has
+    ``value``; a literal has ``language``; an unbound variable gives None). ``bindings`` are
+    given as one-row VALUES blocks.
 
     For queries over the whole graph: the SPARQL JSON answer is read a row at a time by
     pyoxigraph, which holds less memory than decoding it all at once and takes several times
@@ -107,7 +108,12 @@ def stream(store: Store, name: str):
     Virtuoso included, writes it in a form pyoxigraph reads.
     """
     media_type = "application/sparql-results+json"
-    return parse_results(store.serialize_query(get(name).sparql, media_type), media_type)
+    query = get(name)
+    _check(query, bindings)
+    text = query.sparql
+    for param, term in bindings.items():
+        text = inline_values(text, param, [term])
+    return parse_results(store.serialize_query(text, media_type), media_type)
 
 
 def select_each(store: Store, name: str, param: str, terms: Sequence[Node]) -> Rows:

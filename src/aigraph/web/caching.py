@@ -1,7 +1,8 @@
 """Values the site computes once per data version: the version itself and the label index.
 
 ``per_version`` keeps any value built from the store on the application until the store's data
-version changes; ``catalog`` is the label index (``aigraph.catalog``) kept that way.
+version changes; ``catalog`` is the label index (``aigraph.catalog``) kept that way, and
+``texts`` the entities' texts that search scans for substrings.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g
 
-from aigraph.catalog import Catalog
+from aigraph.catalog import Catalog, Texts
 from aigraph.store import Store
 from aigraph.web.state import state
 
@@ -40,3 +41,8 @@ def per_version(name: str, build: Callable[[Store], T]) -> T:
 def catalog() -> Catalog:
     """Return the label index for the current data version."""
     return per_version("catalog", Catalog.load)
+
+
+def texts() -> Texts:
+    """Return the entities' texts for substring search, for the current data version."""
+    return per_version("texts", Texts.load)

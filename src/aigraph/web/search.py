@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, render_template, request
 from aigraph import catalog as labels
 from aigraph.catalog import Entry
 from aigraph.web import i18n
-from aigraph.web.caching import catalog
+from aigraph.web.caching import catalog, texts
 from aigraph.web.kinds import KIND_ORDER, kind_name, kind_names, kind_singular_names
 from aigraph.web.routing import entity_url
 from aigraph.web.state import state
@@ -73,7 +73,7 @@ def search(text: str, lang: str, limit: int = 50) -> Results:
     """Find entities by label, other name or description, tolerating typos; best first."""
     text = text.strip()[:MAX_QUERY]
     index = catalog()
-    found = labels.search(state().store, index, text)
+    found = labels.search(state().store, index, text, texts())
     # Rank on the entries first; only the hits kept are formatted (dates, names, URLs).
     found.sort(key=lambda m: _rank(m.score, index.entries[m.iri].kind,
                                    index.entries[m.iri].label(lang)))

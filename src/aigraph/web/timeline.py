@@ -89,27 +89,65 @@ def _facet_labels() -> dict[str, str]:
             "organization": gettext("Organization"), "decade": gettext("Decade")}
 
 
+def _value(row, name: str) -> str:
+    term = row[name]
+    return term.value if term is not None else ""
+
+
 def _milestones(store: Store, lang: str) -> list[dict]:
     """Every milestone with its facets, from one query (kept per data version and language)."""
     items = []
-    for row in queries.select(store, "timeline/milestones", lang=Literal(lang)):
-        iso = str(row["date"])[:10]
+    for row in queries.stream(store, "timeline/milestones", lang=Literal(lang)):
+        iso = _value(row, "date")[:10]
         year = int(iso[:4])
-        precision = str(row.get("precision", "")).rsplit("#", 1)[-1]
+        precision = _value(row, "precision").rsplit("#", 1)[-1]
         precision = precision.removesuffix("Precision").lower() or "day"
-        importance = IMPORTANCE_KEYS.get(str(row.get("importance", "")), "")
-        categories = [c for c in str(row.get("categories", "")).split() if slug_of(c)]
-        organizations = [o for o in str(row.get("organizations", "")).split() if slug_of(o)]
+        importance = IMPORTANCE_KEYS.get(_value(row, "importance"), "")
+        categories = [c for c in _value(row, "categories").split() if slug_of(c)]
+        organizations = [o for o in _value(row, "organizations").split() if slug_of(o)]
         items.append({
-            "iri": str(row["milestone"]), "iso": iso, "year": year, "precision": precision,
-            "importance_iri": str(row.get("importance", "")),
-            "description": str(row.get("description", "")),
+            "iri": _value(row, "milestone"), "iso": iso, "year": year, "precision": precision,
+            "importance_iri": _value(row, "importance"),
+            "description": _value(row, "description"),
             "category": {slug_of(c) for c in categories},
             "organization": {slug_of(o) for o in organizations},
             "importance": {importance} if importance else set(),
             "decade": {str(year // 10 * 10)},
         })
     return items
+
+
+class _Milestones:
+    """The milestones of one data version and language, indexed for filtering: for each facet
+    and value, the positions (in date order) of the milestones that have it."""
+
+    def __init__(self, items: list[dict]):
+        self.items = items
+        self.postings: dict[str, dict[str, set[int]]] = {facet: {} for facet in FACETS}
+        for number, item in enumerate(items):
+            for facet in FACETS:
+                for value in item[facet]:
+                    self.postings[facet].setdefault(value, set()).add(number)
+        #: Each milestone as shown (by the timeline's address and IRI), built the first time
+        #: a page shows it.
+        self.shown_as: dict[tuple[str, str], Item] = {}
+
+    def matching(self, chosen: dict[str, str], skip: str | None = None) -> set[int] | None:
+        """Positions of the milestones with every chosen value (but ``skip``'s); None: all."""
+        found: set[int] | None = None
+        for facet, value in chosen.items():
+            if facet == skip:
+                continue
+            having = self.postings[facet].get(value, set())
+            found = set(having) if found is None else found & having
+        return found
+
+    def counts(self, facet: str, chosen: dict[str, str]) -> Counter:
+        """How many milestones each value of ``facet`` would leave, given the other choices."""
+        base = self.matching(chosen, facet)
+        if base is None:
+            return Counter({value: len(having) for value, having in self.postings[facet].items()})
+        return Counter(v for number in base for v in self.items[number][facet])
 
 
 def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
@@ -119,24 +157,17 @@ def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
     ``number`` is the page (from 1) of ``size`` milestones to show; 0 shows them all.
     """
     index = catalog()
-    items = per_version(f"timeline:{lang}", lambda s: _milestones(s, lang))
+    data = per_version(f"timeline:{lang}", lambda s: _Milestones(_milestones(s, lang)))
+    items = data.items
     base = url_for("timeline.index")
-    # Every milestone as shown, built once per data version: a request only picks and counts.
-    shown_as = per_version(f"timeline-items:{lang}:{base}",
-                           lambda _s: {item["iri"]: _item(item, index, lang, base)
-                                       for item in items})
     chosen = {k: v for k, v in chosen.items() if k in FACETS and v}
-
-    def matches(item: dict, skip: str | None = None) -> bool:
-        return all(value in item[facet] for facet, value in chosen.items() if facet != skip)
 
     facets = []
     labels = _facet_labels()
     for facet in FACETS:
-        counts = Counter(v for item in items if matches(item, facet) for v in item[facet])
-        every = {v for item in items for v in item[facet]}
+        counts = data.counts(facet, chosen)
         options = []
-        for value in every:
+        for value in data.postings[facet]:
             if facet in ("category", "organization"):
                 label = index.label(entity_iri(value), lang)
             elif facet == "importance":
@@ -154,8 +185,9 @@ def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
             options.sort(key=lambda o: o.label.casefold())
         facets.append(Facet(facet, labels[facet], options, chosen.get(facet, "")))
 
-    shown = [item for item in items if matches(item)]
-    page = TimelinePage(total=len(items), shown=len(shown), facets=facets)
+    matching = data.matching(chosen)
+    positions = range(len(items)) if matching is None else sorted(matching)
+    page = TimelinePage(total=len(items), shown=len(positions), facets=facets)
     for facet, value in chosen.items():
         option = next((o for f in facets if f.name == facet for o in f.options
                        if o.value == value), None)
@@ -164,10 +196,14 @@ def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
                             "clear_url": url_for("timeline.index", **rest)})
     _paginate(page, chosen, number, size)
     if size > 0:
-        shown = shown[(page.number - 1) * size:page.number * size]
+        positions = positions[(page.number - 1) * size:page.number * size]
     by_year: dict[int, list[Item]] = {}
-    for item in shown:
-        by_year.setdefault(item["year"], []).append(shown_as[item["iri"]])
+    for position in positions:
+        item = items[position]
+        shown = data.shown_as.get((base, item["iri"]))
+        if shown is None:
+            shown = data.shown_as[(base, item["iri"])] = _item(item, index, lang, base)
+        by_year.setdefault(item["year"], []).append(shown)
     page.years = [{"year": year, "items": entries} for year, entries in by_year.items()]
     return page
 
