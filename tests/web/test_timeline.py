@@ -142,3 +142,25 @@ def test_pages_keep_the_filters(paged):
 def test_json_keeps_every_milestone(paged):
     data = paged.get("/timeline?format=json").get_json()
     assert data["shown"] == 8 and len(data["milestones"]) == 8
+
+
+def test_a_long_filter_lists_the_values_with_most_milestones_and_says_how_many_more(
+        client, monkeypatch):
+    from aigraph.web import timeline
+
+    full = client.get("/timeline?format=json").get_json()["milestones"]
+    counts = {}
+    for item in full:
+        for org in item["organizations"]:
+            counts[org["slug"]] = counts.get(org["slug"], 0) + 1
+    assert len(counts) > 2
+    monkeypatch.setattr(timeline, "MAX_OPTIONS", 2)
+    least = min(counts, key=lambda slug: (counts[slug], slug))
+    page = client.get("/timeline", query_string={"organization": least}).get_data(as_text=True)
+    listed = re.findall(r'<select id="filter-organization".*?</select>', page, re.S)[0]
+    values = re.findall(r'<option value="([^"]+)"', listed)
+    # The chosen one is always listed, beside the one with the most milestones.
+    assert least in values and len(values) == 2
+    assert f"{len(counts) - 2} more, with fewer milestones, not listed" in listed
+    italian = client.get("/timeline?lang=it").get_data(as_text=True)
+    assert "con meno tappe, non elencat" in italian

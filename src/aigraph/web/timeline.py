@@ -28,6 +28,9 @@ from aigraph.web.state import state
 bp = Blueprint("timeline", __name__)
 
 FACETS = ("category", "importance", "organization", "decade")
+#: A filter lists at most this many values, those with the most milestones (and the chosen
+#: one): a list of thousands helps no one and costs every page its rendering.
+MAX_OPTIONS = 300
 IMPORTANCE_ORDER = ("landmark", "high", "medium", "low")
 
 
@@ -66,6 +69,8 @@ class Facet:
     label: str
     options: list[Option]
     selected: str = ""
+    #: Options left out of a long list (those with the fewest milestones; see MAX_OPTIONS).
+    hidden: int = 0
 
 
 @dataclass
@@ -177,13 +182,18 @@ def timeline(store: Store, lang: str, chosen: dict[str, str], number: int = 1,
                 label = gettext("%(decade)ss", decade=value)
             options.append(Option(value, label, counts.get(value, 0),
                                   chosen.get(facet) == value))
+        hidden = 0
+        if len(options) > MAX_OPTIONS:
+            options.sort(key=lambda o: (not o.selected, -o.count, o.label.casefold(), o.value))
+            hidden = len(options) - MAX_OPTIONS
+            options = options[:MAX_OPTIONS]
         if facet == "importance":
             options.sort(key=lambda o: IMPORTANCE_ORDER.index(o.value))
         elif facet == "decade":
             options.sort(key=lambda o: o.value)
         else:
             options.sort(key=lambda o: o.label.casefold())
-        facets.append(Facet(facet, labels[facet], options, chosen.get(facet, "")))
+        facets.append(Facet(facet, labels[facet], options, chosen.get(facet, ""), hidden))
 
     matching = data.matching(chosen)
     positions = range(len(items)) if matching is None else sorted(matching)
