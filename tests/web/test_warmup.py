@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from aigraph.web import create_app
-from aigraph.web.warmup import PAGES, warm
+from aigraph.web.warmup import PAGES, example_pages, warm
 
 
 def test_every_warmed_page_renders(app):
     statuses = warm(app)
-    assert set(statuses) == set(PAGES)
+    examples = example_pages(app)
+    assert [page.split("/")[1:3] for page in examples] == [["paths", examples[0].split("/")[2]],
+                                                         ["paths", "lineage"],
+                                                         ["id", examples[2].split("/")[2]]]
+    assert set(statuses) == set(PAGES) | set(examples)
     assert all(status == 200 for status in statuses.values()), statuses
 
 
@@ -16,7 +20,7 @@ def test_a_visitor_after_the_warm_up_gets_cached_pages(app):
     warm(app)
     client = app.test_client()
     for lang in ("en", "it"):
-        for page in ("/", "/timeline", "/paths/"):
+        for page in ("/", "/timeline", "/paths/", *example_pages(app)):
             answer = client.get(page, headers={"Accept-Language": lang})
             assert answer.status_code == 200
             assert answer.headers["AIGraph-Cache"] == "hit", (page, lang)

@@ -27,9 +27,41 @@ PAGES = ("/", "/timeline", "/paths/", "/search?q=model", "/sparql", "/sparql/exa
 ADDRESS = "127.0.0.254"
 
 
-def warm(app: Flask, pages: tuple[str, ...] = PAGES) -> dict[str, int]:
-    """Render ``pages`` in every language; return each page's status (the last language's)."""
+#: One of each kind of page that builds a per-version value of its own: a reading path and
+#: an entity page (the path graph and every path's members), a generated lineage.
+EXAMPLES = """PREFIX aig: <https://w3id.org/aigraph/ontology#>
+SELECT ?path ?milestone ?model WHERE {
+  { SELECT ?path WHERE { ?path a aig:ReadingPath } ORDER BY ?path LIMIT 1 }
+  { SELECT ?milestone WHERE { ?milestone a aig:Milestone ; aig:buildsOn ?earlier }
+    ORDER BY ?milestone LIMIT 1 }
+  { SELECT ?model WHERE { ?model a aig:Model } ORDER BY ?model LIMIT 1 }
+}"""
+
+
+def example_pages(app: Flask) -> tuple[str, ...]:
+    """A reading path, a lineage and an entity page of the current data (none if absent)."""
+    from aigraph.namespaces import slug_of
+
+    with app.app_context():
+        rows = app.extensions["aigraph"].store.select(EXAMPLES).rows
+    if not rows:
+        return ()
+    row = rows[0]
+    return (f"/paths/{slug_of(str(row['path']))}",
+            f"/paths/lineage/{slug_of(str(row['milestone']))}",
+            f"/id/{slug_of(str(row['model']))}")
+
+
+def warm(app: Flask, pages: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Render ``pages`` (default: the main pages and one of each kind, ``example_pages``) in
+    every language; return each page's status (the last language's)."""
     started = time.perf_counter()
+    if pages is None:
+        try:
+            pages = PAGES + example_pages(app)
+        except Exception as error:  # the store is down: the main pages will say so
+            log.warning("warm-up could not pick example pages: %s", error)
+            pages = PAGES
     client = app.test_client()
     statuses: dict[str, int] = {}
     for lang in LANGUAGES:
