@@ -14,15 +14,17 @@ the servers, so at 16 clients the client itself takes a share of the two cores.
 """
 
 WHY = {
-    "unique": "each unique query still costs aigraph a Flask request with its logging, "
-              "security headers and rate limiter (about 2 ms), a round trip to a query worker "
-              "process (the price of being able to kill a runaway query) and a "
-              "re-serialisation to apply the row cap; oxigraph serve does none of these, in Rust.",
-    "pages": "pages run several named queries and render a template in Python, and on a busy "
-             "machine their p99 is set by the other work (see the load average).",
-    "cold": "`aigraph serve` validates the data with SHACL before serving (about 10 s of the "
-            "shipped data's start, see below); the store itself is reused and opens in "
-            "milliseconds.",
+    "unique": "on the shipped data each unique query costs aigraph about 1.3 ms of Python around "
+              "it (gunicorn's HTTP handling, Flask and the site's hooks, the round trip to a "
+              "query worker process that can be killed at the time limit), more than oxigraph "
+              "serve takes for the whole answer to most of the mix; from 100k triples on the "
+              "queries dominate and aigraph's in-memory query workers answer faster. Repeated "
+              "queries skip Flask (aigraph.web.fast_answers) but still pay gunicorn.",
+    "pages": "a page's p99 is its first answer by a web worker that has not yet built the "
+             "values the pages share (the warm-up does it in the background at start); p50 is "
+             "the page cache's.",
+    "cold": "a start on unchanged data skips the start checks (aigraph.startcheck); what is "
+            "left is gunicorn, the web workers' imports and the home page's first render.",
 }
 
 
@@ -86,8 +88,9 @@ def _goal_rows(found: dict) -> list[str]:
     if found["size"] == "shipped":
         rows.append(f"| shipped | slowest page p99 ({worst99['page']}) | < 50 ms "
                     f"| {worst99['p99']:.1f} ms | {_verdict(worst99['p99'], 50.0, False)} |")
-    rows.append(f"| {found['size']} | cold start, store reused | < 2 s "
-                f"| {found['cold_reuse']:.2f} s | {_verdict(found['cold_reuse'], 2.0, False)} |")
+    if found["size"] == "shipped":  # the goal is set on the shipped data; larger: see below
+        rows.append(f"| shipped | cold start, store reused | < 2 s | {found['cold_reuse']:.2f} s "
+                    f"| {_verdict(found['cold_reuse'], 2.0, False)} |")
     for kind, name in (("defined", "path"), ("generated", "lineage")):
         page = next(p for p in pages if p["page"] == name)
         rows.append(f"| {found['size']} | {kind} path page ({name}) p50 | < 20 ms "
@@ -145,6 +148,15 @@ def _size_section(found: dict, mix: dict) -> list[str]:
     for name in mix:
         lines.append(f"| {name} | " + " | ".join(f"{found['per_query'][t][name]:.2f}"
                                                  for t in found["per_query"]) + " |")
+    if found.get("remote_skipped"):
+        lines += ["", "Pages (aigraph served as in production), p50 / p99 ms:", "",
+                  "| page | bytes | embedded |", "|---|---|---|"]
+        lines += [f"| {p['page']} (`{p['path']}`) | {p['bytes']:,} | {p['p50']:.1f} / "
+                  f"{p['p99']:.1f} |" for p in found["pages"]]
+        lines.append("\nThe site in front of a remote store was not timed at this size: each "
+                     "page's first answer reads whole-graph values over HTTP, which took "
+                     "minutes and ran past the remote store's timeout (503) in a trial run.")
+        return lines + [""]
     virtuoso = found.get("virtuoso_pages")
     lines += ["", "Pages (aigraph served as in production; then in front of oxigraph serve "
               + ("and of Virtuoso " if virtuoso else "") + "as a remote store), p50 / p99 ms:",
