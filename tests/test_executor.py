@@ -371,3 +371,43 @@ def test_data_larger_than_the_memory_copy_bound_stays_on_disk(store, tmp_path):
         blank = WorkerConfig("embedded", "", "", 1.0, None, memory_copy_bytes=bound)
         config = prepare_embedded(store, str(tmp_path), blank, folder=f"copy-{bound}")
         assert config.in_memory is expected
+
+
+def test_following_a_change_copies_into_the_pools_own_folder_and_spares_a_shared_store(
+        settings, data_dir, tmp_path):
+    # Under `aigraph serve` every web worker's pool starts on one shared on-disk store; after a
+    # curator's save each pool copies the new data. Copies beside the shared folder clashed
+    # (one RocksDB lock for all web workers: a 500), and the old shared folder was deleted
+    # from under the other processes.
+    files = EmbeddedStore.from_dirs(settings.ontology_dir, data_dir).files
+    version = EmbeddedStore.from_files(files).version
+    shared = tmp_path / "persist" / version
+    shared.parent.mkdir()
+    built = EmbeddedStore.from_files(files, path=shared)
+    del built  # released, as aigraph.persist leaves it, before workers open it read-only
+    stores = [EmbeddedStore.from_files(files) for _ in range(2)]
+    for store in stores:
+        store.shared_path = str(shared)
+    extra = data_dir / "extra.ttl"
+    extra.write_text("<https://w3id.org/aigraph/id/zz> <http://www.w3.org/2000/01/rdf-schema#"
+                     "label> \"zz\" .\n")
+    ask = "ASK { <https://w3id.org/aigraph/id/zz> ?p ?o }"
+    with Executor(settings, stores[0]) as first, Executor(settings, stores[1]) as second:
+        for executor in (first, second):
+            assert json.loads(executor.run(ask, JSON, None).body)["boolean"] is False
+            assert executor._config.location == str(shared)
+        for store in stores:
+            store.refresh([*files, extra])
+        answers = []
+        threads = [threading.Thread(target=lambda e=e: answers.append(e.run(ask, JSON, None)))
+                   for e in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert [json.loads(a.body)["boolean"] for a in answers] == [True, True]
+        for executor in (first, second):
+            assert Path(executor._config.location).parent == Path(executor._tmpdir)
+        wait_until(lambda: all(len(e.worker_pids()) >= e.size for e in (first, second)))
+        assert shared.is_dir()
+        assert not list((tmp_path / "persist").glob("store-*"))

@@ -75,7 +75,8 @@ def _run(args, tmp: Path) -> tuple[list[dict], list[str], dict, str]:
            "AIGRAPH_DATA_DIR": str(tmp / "data"), "AIGRAPH_HISTORY_DIR": str(tmp / "history"),
            "AIGRAPH_ACCOUNTS_FILE": str(tmp / "accounts.json")}
     server = subprocess.Popen([sys.executable, "-m", "aigraph", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(tmp / "server.log", "wb"))  # noqa: SIM115
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", server)
         before = _load()
@@ -91,11 +92,17 @@ def _run(args, tmp: Path) -> tuple[list[dict], list[str], dict, str]:
                             "AIGRAPH_LOAD_WRITES": str(writes)})
         busy = f"before the run: {before}; after: {_load()}"
         rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
+        failures = list(csv.DictReader(open(f"{prefix}_failures.csv", encoding="utf-8")))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     problems, figures = verify(tmp / "data", tmp / "history", writes)
-    return rows, problems, figures, busy
+    # What the server logged as unexpected (the 500s), by its last line.
+    log = (tmp / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    figures["unexpected"] = [log[i + 1:][next(n for n, line in enumerate(log[i + 1:])
+                                              if not line.startswith((" ", "Traceback")))]
+                             for i, line in enumerate(log) if line.startswith("unexpected error")]
+    return rows, failures, problems, figures, busy
 
 
 def main() -> int:
@@ -106,7 +113,7 @@ def main() -> int:
     parser.add_argument("--note", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        rows, problems, figures, busy = _run(args, Path(tmp))
+        rows, failures, problems, figures, busy = _run(args, Path(tmp))
     lines = ["# Load test", "",
              f"`python bench/load/run.py --users {args.users} --seconds {args.seconds} "
              f"--curators {args.curators}`: Locust against `aigraph serve` on loopback, "
@@ -121,6 +128,13 @@ def main() -> int:
     for row in rows:
         lines.append(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
                      f"{row['50%']} | {row['99%']} | {float(row['Requests/s']):.1f} |")
+    if failures:
+        lines += ["", "The failures, as Locust saw them:", "", "| request | error | count |",
+                  "|---|---|---:|"]
+        lines += [f"| {f['Name']} | {f['Error'][:120]} | {f['Occurrences']} |" for f in failures]
+    if figures["unexpected"]:
+        lines += ["", f"The server logged {len(figures['unexpected'])} unexpected errors, the "
+                  f"first: `{figures['unexpected'][0][:200]}`"]
     lines += ["", f"Writes checked after the run (`bench/load/verify.py`): {figures['saves']} "
               f"saves answered 2xx on {figures['entities']} entities; the history holds "
               f"{figures['records']} records. "

@@ -84,6 +84,7 @@ class WorkerPool:
         self._slow = 0  # queries in the slow lane
         self._waiting = 0
         self._config: WorkerConfig | None = None
+        self._tmpdir = ""
         self._ctx = None
         self._closed = False
         self._finalizer: weakref.finalize | None = None
@@ -137,6 +138,9 @@ class WorkerPool:
                 raise TypeError(f"cannot run user queries on a {self.store.kind!r} store")
             sweep_stale_copies()
             tmpdir = tempfile.mkdtemp(prefix=f"{COPY_PREFIX}{os.getpid()}-")
+            #: This pool's own folder: the copies it makes live there, and only there does it
+            #: delete (a shared on-disk store of ``aigraph serve`` is other processes' too).
+            self._tmpdir = tmpdir
             self._finalizer = weakref.finalize(self, _shutdown, self._workers, self._lock,
                                                tmpdir)
             blank = WorkerConfig(self.store.kind, "", "", self.time_limit, self.memory_limit,
@@ -211,6 +215,7 @@ class WorkerPool:
             self._workers.discard(worker)
             old = worker.config
             unused = old is not self._config and old.kind == "embedded" and \
+                Path(old.location).parent == Path(self._tmpdir) and \
                 not any(w.config is old for w in self._workers)
         worker.stop(grace=0)
         if unused:
@@ -229,8 +234,10 @@ class WorkerPool:
         with self._lock:
             if self._closed or self._config.version == self.store.version:
                 return
-            self._config = prepare_embedded(self.store, str(Path(config.location).parent),
-                                             self._config, f"store-{self.store.version}")
+            # In this pool's own folder: several web workers follow the same change at once,
+            # and a folder beside a shared store would be theirs too (a RocksDB lock clash).
+            self._config = prepare_embedded(self.store, self._tmpdir, self._config,
+                                             f"store-{self.store.version}")
             stale = list(self._idle)
             self._idle.clear()
             self._refill()
