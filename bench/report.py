@@ -189,7 +189,9 @@ def render(today: str, machine: dict, args, results: list[dict], pages, mix: dic
     load = machine["load_before"], machine["load_after"]
     lines = [f"# Serving benchmark, {today}", "",
              f"`python bench/suite.py --sizes {args.sizes} --seconds {args.seconds:g} "
-             f"--clients {','.join(map(str, args.clients))}` ({machine['minutes']:.0f} minutes). "
+             f"--clients {','.join(map(str, args.clients))}`"
+             + (f" ({machine['minutes']:.0f} minutes)" if machine.get("minutes") else "")
+             + ". "
              f"Machine: {machine['cores']} cores, shared; load average (1, 5, 15 min) "
              f"{'/'.join(f'{v:.1f}' for v in load[0])} before and "
              f"{'/'.join(f'{v:.1f}' for v in load[1])} after: above the core count, other "

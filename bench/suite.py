@@ -235,6 +235,8 @@ def render_again(args) -> int:
         machine = {"cores": os.cpu_count(), "load_before": load, "load_after": load,
                    "minutes": 0.0, "date": datetime.date.today().isoformat()}
         options = {"seconds": args.seconds, "clients": args.clients.split(",")}
+    if options.get("sizes") != args.render:  # sizes from several runs: no one duration
+        machine = {**machine, "minutes": None}
     options = argparse.Namespace(**{**options, "sizes": args.render})
     target = args.report or BENCH / "results" / f"serving-{machine['date']}.md"
     target.write_text(report.render(machine["date"], machine, options, results, PAGES, MIX),
