@@ -189,6 +189,9 @@ def test_completion_of_vocabulary_and_entities(page):
     # Entities are also found by their label: "Rosenblatt introduces the perceptron".
     page.keyboard.type(" id:rosenblatt")
     page.wait_for_selector(".CodeMirror-hints")
+    # The list follows the typing (debounced): wait for the one for the whole word.
+    page.wait_for_function("(document.querySelector('.CodeMirror-hint-active') || {})"
+                           ".textContent?.includes('perceptron-introduced')")
     assert "id:perceptron-introduced" in page.inner_text(".CodeMirror-hints")
     page.keyboard.press("Enter")
     assert page.evaluate(GET_QUERY).endswith(" id:perceptron-introduced")
