@@ -15,6 +15,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -44,7 +45,8 @@ def main() -> int:
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
     # No rate limit nor per-client cap: every request here comes from one address.
-    app = create_app({"AIGRAPH": Settings.load({"store": "", "rate_limit": "", "client_queries": 0})})
+    app = create_app({"AIGRAPH": Settings.load({"store": "", "rate_limit": "", "client_queries": 0,
+                                                  "secret_key": secrets.token_hex(32)})})
     client = app.test_client()
     store = app.extensions["aigraph"].store
     headers = {"Accept": JSON}
