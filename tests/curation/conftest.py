@@ -124,3 +124,14 @@ def milestone_graph(slug: str, *links: str, day: str = "2020-01-01") -> Graph:
     for link in links:
         graph.add((subject, AIG.buildsOn, entity_iri(link)))
     return graph
+
+
+@pytest.fixture
+def limited(cur_settings, cur_store):
+    """An application whose /sparql and expensive pages allow 2 requests a minute per client."""
+    from aigraph.web import create_app
+
+    app = create_app({"TESTING": True, "AIGRAPH_STORE": cur_store,
+                      "AIGRAPH": cur_settings.replace(rate_limit="2 per minute")})
+    yield app
+    app.extensions["aigraph_executor"].close()

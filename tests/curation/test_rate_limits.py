@@ -6,21 +6,10 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
-from aigraph.web import create_app
 from tests.curation.conftest import PASSWORD, auth, read
 
 JSON = "application/sparql-results+json"
 ADDRESS = {"REMOTE_ADDR": "10.1.2.3"}
-
-
-@pytest.fixture
-def limited(cur_settings, cur_store):
-    app = create_app({"TESTING": True, "AIGRAPH_STORE": cur_store,
-                      "AIGRAPH": cur_settings.replace(rate_limit="2 per minute")})
-    yield app
-    app.extensions["aigraph_executor"].close()
 
 
 def _ask(client):

@@ -4,21 +4,10 @@ and checking it never parses the accounts file again."""
 
 from __future__ import annotations
 
-import pytest
-
 from aigraph.accounts import Accounts
-from aigraph.web import create_app
 
 JSON = "application/sparql-results+json"
 ADDRESS = {"REMOTE_ADDR": "10.1.2.4"}
-
-
-@pytest.fixture
-def limited(cur_settings, cur_store):
-    app = create_app({"TESTING": True, "AIGRAPH_STORE": cur_store,
-                      "AIGRAPH": cur_settings.replace(rate_limit="2 per minute")})
-    yield app
-    app.extensions["aigraph_executor"].close()
 
 
 def _ask(client, authorization=None):

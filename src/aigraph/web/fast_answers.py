@@ -49,7 +49,9 @@ class FastAnswers:
     def __init__(self, app: Flask, wsgi_app):
         self.flask = app
         self.wsgi_app = wsgi_app
-        self._recorded: OrderedDict[str, tuple[str, list[tuple[str, str]]]] = OrderedDict()
+        #: (data version, cache key) -> the status and headers Flask sent for that answer.
+        self._recorded: OrderedDict[tuple[str, str], tuple[str, list[tuple[str, str]]]] = \
+            OrderedDict()
         self._lock = threading.Lock()
         self.replayed = 0  # answers sent by this layer (for tests and monitoring)
 
@@ -71,7 +73,7 @@ class FastAnswers:
                               int(status.split(" ", 1)[0]), started)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def _key(self, environ) -> str | None:
+    def _key(self, environ) -> tuple[str, str] | None:
         """The result cache's key for this request, after following other writers."""
         from aigraph.web.curation_api import follow_writes
         from aigraph.web.state import state
@@ -84,9 +86,9 @@ class FastAnswers:
         except UnicodeDecodeError:
             return None
         version = state().store.version
-        return f"{version}\0{http_cache.sparql_key(version, request)}"
+        return version, http_cache.sparql_key(version, request)
 
-    def _answer(self, key: str) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    def _answer(self, key: tuple[str, str]) -> tuple[str, list[tuple[str, str]], bytes] | None:
         """The recorded status and headers with the cached body, or None."""
         with self._lock:
             recorded = self._recorded.get(key)
@@ -95,13 +97,13 @@ class FastAnswers:
         if recorded is None:
             return None
         cache = http_cache.g_cache()
-        version, cache_key = key.split("\0", 1)
+        version, cache_key = key
         entry = cache.get(cache_key, version) if cache is not None else None
         if entry is None:
             return None
         return recorded[0], recorded[1], entry.body
 
-    def _record_through(self, key: str, environ, start_response):
+    def _record_through(self, key: tuple[str, str], environ, start_response):
         """Let Flask answer, recording its headers when it served a cache hit."""
 
         def recording_start_response(status, headers, exc_info=None):
