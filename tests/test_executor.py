@@ -411,3 +411,39 @@ def test_following_a_change_copies_into_the_pools_own_folder_and_spares_a_shared
         wait_until(lambda: all(len(e.worker_pids()) >= e.size for e in (first, second)))
         assert shared.is_dir()
         assert not list((tmp_path / "persist").glob("store-*"))
+
+
+def test_a_small_join_waiting_behind_a_full_lane_goes_before_a_larger_query(settings, store):
+    """Waiting queries that are not light are served by weight, then arrival."""
+    lane = settings.replace(query_time_limit=4.0, query_workers=1, slow_query_workers=0,
+                            slow_query_after=10.0, query_queue_wait=10.0, client_queries=0)
+    join = "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r } LIMIT 1"  # five names: not light
+    assert not check_query(join).light
+    assert check_query(join).weight < check_query(CROSS_PRODUCT).weight
+    answers: dict[str, object] = {}
+
+    def run(name: str, text: str) -> None:
+        try:
+            answers[name] = executor.run(text, JSON, None)
+        except AigraphError as error:
+            answers[name] = error
+
+    with Executor(lane, store) as executor:
+        executor.start()
+        first = threading.Thread(target=run, args=("first", CROSS_PRODUCT))
+        first.start()
+        wait_until(lambda: executor.idle_workers == 0)
+        time.sleep(0.5)  # the later ones' deadlines fall well after the first one's
+        # Sent first, the larger query waits in front of the join; each may wait 4 s.
+        larger = threading.Thread(target=run, args=("larger", CROSS_PRODUCT.replace("?l", "?m")))
+        larger.start()
+        wait_until(lambda: executor._waiting == 1)
+        join_thread = threading.Thread(target=run, args=("join", join))
+        join_thread.start()
+        for thread in (first, larger, join_thread):
+            thread.join()
+    assert isinstance(answers["first"], QueryTimeout)
+    # The first worker free after the first query was stopped went to the join.
+    assert not isinstance(answers["join"], AigraphError), answers["join"]
+    assert json.loads(answers["join"].body)["results"]["bindings"]
+    assert isinstance(answers["larger"], AigraphError)

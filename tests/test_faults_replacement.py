@@ -13,7 +13,7 @@ import time
 import pytest
 
 from aigraph.errors import AigraphError, Busy, QueryTimeout
-from aigraph.executor import Executor
+from aigraph.executor import SPARE_WORKERS, Executor
 from aigraph.heavy_queries import HeavyQueries, digest
 
 JSON = "application/sparql-results+json"
@@ -30,7 +30,7 @@ def wait_until(condition, limit=60.0):
 
 @pytest.fixture
 def lanes(settings, store):
-    """One ordinary worker (and its spare), one slow-lane place, a 2 s limit."""
+    """One ordinary worker (and the spares), one slow-lane place, a 2 s limit."""
     with Executor(settings.replace(query_time_limit=2.0, query_workers=1, slow_query_workers=1,
                                    slow_query_after=0.25, client_queries=0), store) as executor:
         executor.start()
@@ -51,13 +51,18 @@ def heavy_in_background(executor, text=CROSS_PRODUCT):
     return thread, errors
 
 
-def test_a_cheap_query_is_answered_by_a_running_worker_while_a_replacement_starts(lanes):
+@pytest.mark.parametrize("cheap_text", [
+    "ASK {}",  # light to the guard
+    "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r } LIMIT 1",  # not light: five names
+])
+def test_a_cheap_query_is_answered_by_a_running_worker_while_a_replacement_starts(
+        lanes, cheap_text):
     running = set(lanes.worker_pids())
-    assert len(running) == lanes.pool_size == 2  # the ordinary worker and a ready spare
+    assert len(running) == lanes.pool_size == 1 + SPARE_WORKERS  # all ready
     thread, errors = heavy_in_background(lanes)
     # The heavy query moved to the slow lane: a replacement is started for the ordinary lane.
     wait_until(lambda: lanes.slow_queries == 1)
-    cheap = lanes.run("ASK {}", JSON, None)
+    cheap = lanes.run(cheap_text, JSON, None)
     # Answered by a worker that was already up before the move, never by the replacement.
     assert cheap.worker in running
     thread.join()

@@ -154,3 +154,35 @@ def test_base_resolves_relative_iris():
 def test_a_base_that_could_break_out_is_refused(base):
     with pytest.raises(ValueError):
         check_query("ASK {}", base=base)
+
+
+LIGHT = [
+    "ASK {}",
+    "SELECT * WHERE { id:meta ?p ?o }",
+    "SELECT ?label WHERE { id:meta rdfs:label ?label }",
+    "SELECT DISTINCT * WHERE { ?m a aig:Model ; rdfs:label ?l }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?m a aig:Model }",
+    "DESCRIBE * WHERE { ?m aig:developedBy id:meta }",
+    "SELECT ?m WHERE { ?m aig:developedBy? id:meta }",  # zero or one step is cheap
+    "SELECT ?o WHERE { id:meta ?p ?o } # a comment with ?a ?b ?c ?d and * +",
+    'SELECT ?s WHERE { ?s rdfs:label "?a ?b ?c ?d * +" }',
+]
+NOT_LIGHT = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+    "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r }",
+    "ASK { [] ?p [] . [] ?q [] }",
+    "ASK { _:a ?p _:b . _:c ?q _:d }",
+    "SELECT ?a ?b WHERE { ?a aig:influenced+ ?b }",
+    "SELECT ?a ?b WHERE { ?a (aig:influenced|^aig:influenced)* ?b }",
+    "SELECT ?n WHERE { ?m aig:parameterCount ?p BIND(?p * 2 AS ?n) }",
+]
+
+
+@pytest.mark.parametrize("query", LIGHT)
+def test_queries_naming_few_variables_and_no_closure_are_light(query):
+    assert check_query(query).light
+
+
+@pytest.mark.parametrize("query", NOT_LIGHT)
+def test_products_closures_and_many_variables_are_not_light(query):
+    assert not check_query(query).light

@@ -3,7 +3,7 @@
 pyoxigraph's ``query()`` has no timeout and cannot be interrupted, so queries run in worker
 processes (query_worker.py) that the parent kills at the deadline and replaces. The guard's
 scan runs here in the parent: it is linear in the text, so it cannot be made to hog the
-server. Fairness rests on three rules:
+server. Fairness rests on these rules:
 
 * **Two lanes.** ``query_workers`` ordinary workers take every new query. A query still
   running after ``slow_query_after`` seconds moves to the slow lane and a fresh worker takes
@@ -12,9 +12,15 @@ server. Fairness rests on three rules:
   with 503 and ``Retry-After``. A text that ran long lately (heavy_queries.py) goes straight
   to the slow lane, in a worker of its own, or is refused at once when the lane is full: it
   never holds an ordinary worker again.
+* **Light queries pass.** A query the guard calls light (few variables, no path closure),
+  or a text that answered within ``FAST_ANSWER`` lately, may also take the ``SPARE_WORKERS``
+  ready workers beyond ``query_workers``, which no other query may take. So while unknown
+  queries fill the ordinary lane, before the clock can tell which of them are heavy, a cheap
+  query still starts at once.
 * **Warm workers only.** Only workers that have opened their store are handed a query.
   ``SPARE_WORKERS`` more than ``query_workers`` are kept started, and replacements start in
-  the background, so a query never waits for a replacement to start.
+  the background: no query is handed a worker still starting, and a light one never waits
+  for a replacement.
 * **One deadline.** ``query_time_limit`` counts from the query's arrival: waiting for a
   worker, starting one and running all come out of it, so no answer comes later than the
   limit (plus the time to kill a worker).
@@ -51,6 +57,12 @@ __all__ = ["Executor", "Outcome", "sweep_stale_copies", "COPY_PREFIX", "WORKER_M
            "SPARE_WORKERS"]
 
 
+#: Seconds within which an answer makes its text count as light (query_pool.py's spares) for
+#: the next ``heavy_queries.HEAVY_MEMORY`` seconds: a researcher re-running a query, or the
+#: editor's examples, keep their speed while heavy queries fill the ordinary lane.
+FAST_ANSWER = 0.05
+
+
 def _not_acceptable(form: str, is_graph: bool) -> NotAcceptable:
     offers = ", ".join(media_types(GRAPH if is_graph else RESULTS))
     kind = "a graph" if is_graph else "results"
@@ -71,6 +83,8 @@ class Executor(WorkerPool):
         self.slow_after = float(settings.slow_query_after)
         self.client_cap = int(settings.client_queries)
         self._heavy = HeavyQueries()
+        #: Texts that answered within ``FAST_ANSWER`` lately: light whatever the guard guessed.
+        self._fast = HeavyQueries()
         self._clients: Counter[str] = Counter()
 
     def _timeout(self) -> QueryTimeout:
@@ -101,11 +115,17 @@ class Executor(WorkerPool):
         """Run ``job`` on an ordinary ``worker`` (already counted busy) and give it back."""
         slow = False
         try:
+            sent = time.monotonic()
             worker.send(job)
-            first = min(self.slow_after, deadline - time.monotonic())
+            first = min(self.slow_after, deadline - sent)
             try:
                 reply = worker.receive(first)
+                if time.monotonic() - sent <= FAST_ANSWER:
+                    self._fast.add(key)
+                else:
+                    self._fast.discard(key)
             except Expired:
+                self._fast.discard(key)
                 if time.monotonic() >= deadline:
                     raise
                 self._heavy.add(key)
@@ -124,7 +144,9 @@ class Executor(WorkerPool):
     def _run_ordinary(self, job: Job, key: bytes, deadline: float) -> tuple[tuple, int]:
         """Run ``job`` in the ordinary lane (moving to the slow one if it runs long)."""
         for attempt in (1, 2):
-            worker = self._acquire(deadline)
+            fast = key in self._fast
+            worker = self._acquire(deadline, job.query.light or fast,
+                                   0 if fast else job.query.weight)
             if key in self._heavy:  # another copy of this text ran long while this one waited
                 self._release(worker, slow=False, healthy=True)
                 return self._run_heavy(job, key, deadline)

@@ -27,6 +27,15 @@ MAX_DEPTH = 2000
 #: terms in one sum take seconds and need a 64 MiB stack, the most a worker has.
 MAX_OPERATORS = 8000
 _OPERATOR_CHARS = frozenset("+-*/|&=<>!")
+#: Most variables and blank nodes a *light* query names. Joining or crossing patterns needs
+#: names for what they bind, and a cross product of several sets needs several of them; with
+#: this few, and no ``+`` or ``*`` path, a query is looked up rather than computed. The
+#: executor lets light queries past a full ordinary lane on a worker kept for them.
+LIGHT_NODES = 3
+#: What a ``+`` or ``*`` path (or product) adds to a query's weight: more than a light query has.
+CLOSURE_WEIGHT = 10
+#: The words after which ``*`` is a projection (``SELECT *``), not a path or a product.
+_STAR_AFTER = frozenset({"SELECT", "DISTINCT", "REDUCED", "DESCRIBE", "("})
 
 #: The refusal of every update, however it arrives (update text, ``update=``, sparql-update).
 UPDATE_REFUSED = ("anonymous updates are refused: this endpoint is read-only "
@@ -73,6 +82,14 @@ class CheckedQuery:
     text: str
     form: str
     shift: int = 0
+    #: A guess from the text alone at what the query costs: the variables and blank nodes it
+    #: names, plus ``CLOSURE_WEIGHT`` for a ``+`` or ``*`` (see ``LIGHT_NODES``).
+    weight: int = 0
+
+    @property
+    def light(self) -> bool:
+        """True when the text alone suggests a cheap query: a lookup, not a computation."""
+        return self.weight <= LIGHT_NODES
 
     @property
     def is_graph(self) -> bool:
@@ -93,32 +110,60 @@ def _refuse_word(word: str) -> None:
         raise QueryRejected(refusal[0], status=refusal[1])
 
 
-def scan(text: str) -> str | None:
-    """Scan ``text`` once; return its form (SELECT, ASK, ...) or None, raising on a refusal."""
+@dataclass(frozen=True)
+class Scanned:
+    """What one scan of a query text found: its form and its weight (``CheckedQuery``)."""
+
+    form: str | None
+    weight: int
+
+
+def scan(text: str) -> Scanned:
+    """Scan ``text`` once; return its form (SELECT, ASK, ...) and weight, raising on a refusal.
+
+    A query is light when it names at most ``LIGHT_NODES`` variables and blank nodes and has
+    no ``+`` and no ``*`` other than ``SELECT *`` and ``COUNT(*)``: no path closure, no
+    product of numbers. It is a guess from the text, checked by the clock (executor.py).
+    """
     form = None
     depth = operators = 0
+    names: set[str] = set()
+    anonymous = 0
+    closure = False
+    previous = ""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if kind == "other" or (kind == "name" and match.group() == "-"):
-            operators += match.group() in _OPERATOR_CHARS
+        if kind == "space" or kind == "comment":
+            continue
+        token = match.group()
+        if kind == "other" or (kind == "name" and token == "-"):
+            operators += token in _OPERATOR_CHARS
+            if token == "+" or (token == "*" and previous.upper() not in _STAR_AFTER):
+                closure = True
+        elif kind == "var":
+            if len(token) > 1:  # a lone "?" is the zero-or-one path modifier
+                names.add(token[1:])
         elif kind == "name":
-            word = match.group()
-            if ":" in word:  # a prefixed name or a blank node label
-                continue
-            _refuse_word(word)
-            if form is None and word.upper() in FORMS:
-                form = word.upper()
+            if ":" in token:  # a prefixed name or a blank node label
+                if token.startswith("_:"):
+                    names.add(token)
+            else:
+                _refuse_word(token)
+                if form is None and token.upper() in FORMS:
+                    form = token.upper()
         elif kind == "open":
             depth += 1
+            anonymous += token == "["
             if depth > MAX_DEPTH:
                 raise QueryRejected(f"the query nests groups, expressions or blank nodes more "
                                     f"than {MAX_DEPTH} levels deep")
         elif kind == "close":
             depth -= 1
+        previous = token
     if operators > MAX_OPERATORS:
         raise QueryRejected(f"the query has more than {MAX_OPERATORS} operators; give long "
                             "lists of values with VALUES instead")
-    return form
+    return Scanned(form, len(names) + anonymous + (CLOSURE_WEIGHT if closure else 0))
 
 
 def check_query(text: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -134,14 +179,15 @@ def check_query(text: str, max_bytes: int = DEFAULT_MAX_BYTES,
         raise QueryRejected(f"the query is longer than {max_bytes} bytes")
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
-    form = scan(text)
+    scanned = scan(text)
+    form = scanned.form
     if form is None:
         raise QuerySyntaxError("SPARQL syntax error: the query has no SELECT, ASK, CONSTRUCT or "
                                "DESCRIBE")
     # The project's prefixes are predeclared; a query's own PREFIX lines come later and win.
     prologue = ((f"BASE <{base}> " if base else "")
                 + sparql_prologue().replace("\n", " "))
-    return CheckedQuery(prologue + text, form, len(prologue))
+    return CheckedQuery(prologue + text, form, len(prologue), scanned.weight)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+)(?::\s*)?")

@@ -19,6 +19,8 @@ CROSS_PRODUCT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i
 JSON = "application/sparql-results+json"
 TIME_LIMIT = "the query was stopped after 2 s"
 LANE_FULL = "long queries were already running"
+#: Cheap, but not light to the guard (five variables): it queues like any unknown query.
+JOIN = "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r } LIMIT 1"
 
 
 def make_app(settings, store, **changes):
@@ -83,6 +85,57 @@ def test_a_cheap_query_answers_while_six_heavy_ones_run(fair):
     assert len(executor.worker_pids()) == executor.pool_size
 
 
+def test_light_queries_answer_while_heavy_ones_hold_every_ordinary_worker(settings, store):
+    # The heavy queries are not moved out of the ordinary lane here (slow_query_after 5 s),
+    # so the light queries can only have run on the worker kept for them.
+    app = make_app(settings, store, query_time_limit=2.0, query_workers=2,
+                   slow_query_workers=2, slow_query_after=5.0, query_queue_wait=0.1,
+                   client_queries=0)
+    executor = app.extensions["aigraph_executor"].start()
+    try:
+        threads, answers = run_heavies(app, 4)
+        wait_until(lambda: executor.idle_workers == 0)
+        light = [ask(app, text, "10.0.1.1") for text in (
+            "ASK {}", "SELECT ?label WHERE { id:meta rdfs:label ?label }",
+            "SELECT ?p ?o WHERE { id:meta ?p ?o } LIMIT 5",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?m a aig:Model }")]
+        held = all(thread.is_alive() for thread in threads[:2]) and not answers
+        unknown = ask(app, JOIN, "10.0.1.2")
+        for thread in threads:
+            thread.join()
+        assert held, "the heavy queries ended before the light ones were sent"
+        assert [r.status_code for r in light] == [200] * 4
+        assert json.loads(light[0].data)["boolean"] is True
+        assert json.loads(light[1].data)["results"]["bindings"]
+        # A query the guard cannot call light waits for an ordinary worker like the heavies.
+        assert unknown.status_code == 503
+        assert "query workers are busy" in unknown.get_data(as_text=True)
+    finally:
+        executor.close()
+
+
+def test_a_text_that_answered_fast_lately_passes_like_a_light_one(settings, store):
+    app = make_app(settings, store, query_time_limit=2.0, query_workers=1,
+                   slow_query_workers=0, slow_query_after=5.0, query_queue_wait=0.1,
+                   client_queries=0)
+    executor = app.extensions["aigraph_executor"].start()
+    try:
+        assert ask(app, JOIN, "10.0.1.1").status_code == 200  # on a calm server: fast
+        other = JOIN.replace("?r", "?r2")  # as cheap, but never seen
+        threads, answers = run_heavies(app, 1)
+        wait_until(lambda: executor.idle_workers == 0)
+        known = ask(app, JOIN, "10.0.1.1")
+        unknown = ask(app, other, "10.0.1.2")
+        for thread in threads:
+            thread.join()
+        assert answers and answers[0].status_code == 503
+        assert known.status_code == 200
+        assert json.loads(known.data)["results"]["bindings"]
+        assert unknown.status_code == 503
+    finally:
+        executor.close()
+
+
 def test_a_client_past_its_cap_gets_429_with_retry_after(settings, store):
     app = make_app(settings, store, query_time_limit=2.0, client_queries=1)
     executor = app.extensions["aigraph_executor"].start()
@@ -112,9 +165,12 @@ def test_a_full_pool_answers_503_with_retry_after_instead_of_waiting(settings, s
     try:
         threads, answers = run_heavies(app, 1)
         wait_until(lambda: executor.idle_workers == 0)
-        busy = ask(app, "ASK {}", "10.0.1.1")
+        busy = ask(app, JOIN, "10.0.1.1")
+        # A light query still finds the worker kept for light ones.
+        light = ask(app, "ASK {}", "10.0.1.2")
         for thread in threads:
             thread.join()
+        assert light.status_code == 200
         assert busy.status_code == 503
         assert "query workers are busy" in busy.get_data(as_text=True)
         assert int(busy.headers["Retry-After"]) >= 1
@@ -132,7 +188,7 @@ def test_waiting_queries_are_bounded(settings, store):
     try:
         threads, _answers = run_heavies(app, 1)
         wait_until(lambda: executor.idle_workers == 0)
-        refused = ask(app, "ASK {}", "10.0.1.1")
+        refused = ask(app, JOIN, "10.0.1.1")
         for thread in threads:
             thread.join()
         assert refused.status_code == 503
