@@ -7,6 +7,7 @@ answered with a 200. A HUP also loads data changed on disk.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -19,7 +20,14 @@ import urllib.request
 
 import pytest
 
-from aigraph.production import ServeOptions, default_workers, gunicorn_config, per_worker_settings
+from aigraph.production import (
+    PAGE_THREADS,
+    ServeOptions,
+    default_workers,
+    gunicorn_config,
+    per_worker_settings,
+)
+from aigraph.query_pool import SPARE_WORKERS
 from tests.oxigraph_server import free_port
 
 #: Most requests the client loop sends, whatever happens.
@@ -261,3 +269,68 @@ def test_half_sent_requests_time_out_and_free_the_production_servers_threads(set
     dropped = [line for line in log.splitlines() if "dropped the connection from 127.0.0.1:" in line]
     assert len(dropped) == len(stalled), log
     assert all(line.endswith("nothing received for 2 s") for line in dropped), dropped
+
+
+def test_default_threads_leave_room_beyond_what_user_queries_can_hold(settings):
+    for workers in (1, 2, 8):
+        share = per_worker_settings(settings, workers)
+        held = (share.query_workers + SPARE_WORKERS + settings.slow_query_workers
+                + settings.max_waiting_queries)
+        config = gunicorn_config(settings, ServeOptions(workers=workers))
+        assert config["threads"] == held + PAGE_THREADS
+    # An explicit --threads wins.
+    assert gunicorn_config(settings, ServeOptions(workers=2, threads=3))["threads"] == 3
+
+
+def test_heavy_queries_cannot_take_every_thread_of_the_production_server(settings, tmp_path):
+    """Four heavy queries run to the time limit in one web worker's slow lane and two more are
+    refused; a cheap query sent meanwhile is answered before any of the four ends. With a
+    thread count below what queries may hold (gunicorn's usual four), it waited in the listen
+    queue until a heavy query gave its thread back."""
+    port = free_port()
+    env = {**os.environ, "AIGRAPH_DATA_DIR": settings.data_dir,
+           "AIGRAPH_ONTOLOGY_DIR": settings.ontology_dir, "TMPDIR": str(tmp_path),
+           "AIGRAPH_STORE_PATH": str(tmp_path / "store"), "AIGRAPH_QUERY_TIME_LIMIT": "4",
+           "AIGRAPH_SLOW_QUERY_WORKERS": "4", "AIGRAPH_CLIENT_QUERIES": "0",
+           "AIGRAPH_RATE_LIMIT": "", "AIGRAPH_VALIDATE_ON_START": "false",
+           "AIGRAPH_SECRET_KEY": "serving-test-" + "0123456789abcdef" * 2}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aigraph", "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    heavy_answers: list[str] = []
+
+    def heavy(number: int) -> None:
+        text = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+                f"?j ?k ?l{number} }}")
+        url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote(text)
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                heavy_answers.append(str(response.status))
+        except urllib.error.HTTPError as error:
+            heavy_answers.append(f"{error.code} {error.read().decode(errors='replace')}")
+
+    try:
+        _wait_for(lambda: _healthy(port), process)
+        threads = [threading.Thread(target=heavy, args=(n,), daemon=True) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        # By now two of the six were refused (the lane holds four) and four run in it.
+        _wait_for(lambda: len(heavy_answers) >= 2, process)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote("ASK {}"),
+            headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            cheap = (response.status, response.read())
+        answered_before = list(heavy_answers)
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        process.stderr.close()
+    assert cheap[0] == 200 and json.loads(cheap[1])["boolean"] is True
+    assert len(heavy_answers) == 6
+    stopped = [a for a in heavy_answers if "the query was stopped after 4 s" in a]
+    assert len(stopped) == 4, heavy_answers
+    # None of the four had ended when the cheap query was answered.
+    assert not any("the query was stopped" in a for a in answered_before), answered_before

@@ -21,6 +21,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
+from aigraph.query_pool import SPARE_WORKERS
 from aigraph.settings import Settings
 
 #: Most web workers ``--workers`` picks by itself, whatever the number of cores.
@@ -41,6 +42,26 @@ def default_workers(cores: int | None = None) -> int:
     return max(2, min(cores, MAX_DEFAULT_WORKERS))
 
 
+#: Threads per web worker for pages and other requests, beyond those user queries may hold.
+PAGE_THREADS = 4
+
+
+def default_threads(settings: Settings, workers: int) -> int:
+    """Threads per web worker: ``PAGE_THREADS`` more than user queries can ever hold.
+
+    A request for ``/sparql`` holds its thread while its query waits for a query worker or runs,
+    up to the time limit. One web worker's queries hold at most its ordinary query workers, the
+    spares (query_pool.py), the slow lane and ``max_waiting_queries`` waiting ones: the rest
+    are refused at once. With fewer threads than that, six heavy queries could take every thread
+    and a cheap request would wait in the listen queue however fairly the executor treats it.
+    A thread waiting on a pipe costs next to nothing; pages are bound by the GIL either way.
+    """
+    share = per_worker_settings(settings, workers)
+    held = (int(share.query_workers) + SPARE_WORKERS + int(settings.slow_query_workers)
+            + int(settings.max_waiting_queries))
+    return PAGE_THREADS + held
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     """How to serve: where to listen and how many processes and threads answer."""
@@ -48,7 +69,7 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 0
-    threads: int = 4
+    threads: int = 0  # 0: default_threads()
     access_log: bool = False
 
     @property
@@ -61,7 +82,9 @@ def add_serve_options(parser) -> None:
     """Add ``aigraph serve``'s process options to its argument parser."""
     parser.add_argument("--workers", type=int, default=0,
                         help="web worker processes (default: one per core, at least 2, at most 8)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per web worker")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads per web worker (default: 4 more than user queries can "
+                             "hold: with the default settings, 25 or 26)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
     parser.add_argument("--dev", action="store_true",
                         help="Flask's development server (one process, not for production)")
@@ -92,7 +115,7 @@ def gunicorn_config(settings: Settings, options: ServeOptions) -> dict:
         # gthread with a read timeout on each connection, so half-sent requests cannot hold
         # every thread (aigraph.gunicorn_worker).
         "worker_class": "aigraph.gunicorn_worker.ReadTimeoutWorker",
-        "threads": max(1, options.threads),
+        "threads": options.threads if options.threads > 0 else default_threads(settings, workers),
         "timeout": int(request_timeout(settings)),
         "graceful_timeout": int(settings.graceful_timeout),
         "keepalive": int(settings.keepalive),
