@@ -90,8 +90,11 @@ def _wait(url: str, process: subprocess.Popen, started: float, seconds: float = 
 
 def start_aigraph(data_dir: Path, ontology_dir: Path, store_path: Path, workers: int,
                   store: str = "", log: Path | None = None, probe: str = "/",
-                  seconds: float = 1800) -> Server:
-    """``aigraph serve`` with gunicorn; the cold start ends with ``probe``'s first 200."""
+                  seconds: float = 1800, settings: dict[str, str] | None = None) -> Server:
+    """``aigraph serve`` with gunicorn; the cold start ends with ``probe``'s first 200.
+
+    ``settings`` (``AIGRAPH_*`` names without the prefix, lower case) override the bench's own.
+    """
     port = free_port()
     env = {**os.environ, "AIGRAPH_DATA_DIR": str(data_dir), "AIGRAPH_ONTOLOGY_DIR":
            str(ontology_dir), "AIGRAPH_STORE_PATH": str(store_path), "AIGRAPH_STORE": store,
@@ -103,6 +106,7 @@ def start_aigraph(data_dir: Path, ontology_dir: Path, store_path: Path, workers:
            # Benchmark clients are many requests from one address.
            "AIGRAPH_CLIENT_QUERIES": "0",
            "AIGRAPH_SECRET_KEY": os.environ.get("AIGRAPH_SECRET_KEY", os.urandom(24).hex())}
+    env.update({f"AIGRAPH_{name.upper()}": value for name, value in (settings or {}).items()})
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(BIN / "aigraph"), "serve", "--port", str(port), "--workers", str(workers)],

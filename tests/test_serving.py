@@ -201,6 +201,10 @@ def test_defaults_fit_the_machine_and_share_query_workers(settings):
     # at least one each, rather than starting two each.
     assert per_worker_settings(settings.replace(query_workers=2), 4).query_workers == 1
     assert per_worker_settings(settings.replace(query_workers=8), 4).query_workers == 2
+    # The slow lane is a total too; 0 (no long query at all) stays 0.
+    assert per_worker_settings(settings.replace(slow_query_workers=2), 2).slow_query_workers == 1
+    assert per_worker_settings(settings.replace(slow_query_workers=6), 4).slow_query_workers == 2
+    assert per_worker_settings(settings.replace(slow_query_workers=0), 4).slow_query_workers == 0
     config = gunicorn_config(settings.replace(query_time_limit=10.0, graceful_timeout=7),
                              ServeOptions(port=8123, workers=3, threads=2))
     assert config["bind"] == ["127.0.0.1:8123"] and config["workers"] == 3
@@ -274,8 +278,8 @@ def test_half_sent_requests_time_out_and_free_the_production_servers_threads(set
 def test_default_threads_leave_room_beyond_what_user_queries_can_hold(settings):
     for workers in (1, 2, 8):
         share = per_worker_settings(settings, workers)
-        held = (share.query_workers + SPARE_WORKERS + settings.slow_query_workers
-                + settings.max_waiting_queries)
+        held = (share.query_workers + SPARE_WORKERS + share.slow_query_workers
+                + share.max_waiting_queries)
         config = gunicorn_config(settings, ServeOptions(workers=workers))
         assert config["threads"] == held + PAGE_THREADS
     # An explicit --threads wins.

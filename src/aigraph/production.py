@@ -4,9 +4,10 @@
 prepares the shared on-disk store once (see ``aigraph.persist``), then forks ``workers``
 processes that each build the application with ``create_app`` and answer with ``threads``
 threads. Query worker processes (``aigraph.executor``) belong to each web worker; the
-``query_workers`` setting is their total, spread over the web workers, so a bigger ``--workers``
-does not multiply them. Every web worker and query worker opens the same read-only store folder,
-so the graph sits once in the page cache instead of once per process.
+``query_workers`` and ``slow_query_workers`` settings are totals, spread over the web workers,
+so a bigger ``--workers`` does not multiply them. Every web worker and query worker opens the
+same read-only store folder, so the graph sits once in the page cache instead of once per
+process.
 
 Signals are gunicorn's: ``HUP`` starts new workers (on the current data) and lets the old ones
 finish their requests; ``TERM`` stops accepting, finishes what is under way (up to the
@@ -57,8 +58,8 @@ def default_threads(settings: Settings, workers: int) -> int:
     A thread waiting on a pipe costs next to nothing; pages are bound by the GIL either way.
     """
     share = per_worker_settings(settings, workers)
-    held = (int(share.query_workers) + SPARE_WORKERS + int(settings.slow_query_workers)
-            + int(settings.max_waiting_queries))
+    held = (int(share.query_workers) + SPARE_WORKERS + int(share.slow_query_workers)
+            + int(share.max_waiting_queries))
     return PAGE_THREADS + held
 
 
@@ -90,10 +91,19 @@ def add_serve_options(parser) -> None:
                         help="Flask's development server (one process, not for production)")
 
 
+def _share(total: int, workers: int, least: int) -> int:
+    return max(least, -(-total // max(1, workers)))
+
+
 def per_worker_settings(settings: Settings, workers: int) -> Settings:
-    """Spread ``query_workers`` over the web workers: each gets its share, at least one."""
-    share = max(1, -(-int(settings.query_workers) // max(1, workers)))
-    return settings.replace(query_workers=share)
+    """Spread ``query_workers`` and the slow lane over the web workers: each gets its share.
+
+    Every web worker gets at least one ordinary query worker, and at least one slow-lane place
+    unless the setting is 0 (no query may run long at all).
+    """
+    slow = int(settings.slow_query_workers)
+    return settings.replace(query_workers=_share(int(settings.query_workers), workers, 1),
+                            slow_query_workers=_share(slow, workers, 1) if slow > 0 else 0)
 
 
 def request_timeout(settings: Settings) -> float:

@@ -51,8 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("releases_dir", str(PROJECT_ROOT / "releases"),
             "Folder of the data releases: releases.toml and one gzipped N-Triples dump per release."),
     Setting("slow_query_workers", 2,
-            "Queries that may run past slow_query_after at once (the slow lane); a query that "
-            "gets there when the lane is full is stopped with 503 and Retry-After."),
+            "Queries that may run past slow_query_after at once (the slow lane; under aigraph "
+            "serve, the total over the web workers); a query that gets there when the lane is "
+            "full is stopped with 503 and Retry-After."),
     Setting("slow_query_after", 0.25,
             "Seconds after which a running query leaves the ordinary workers for the slow lane, "
             "and a fresh worker takes its place for cheap queries."),
