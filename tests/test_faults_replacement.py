@@ -82,6 +82,7 @@ def test_a_heavy_text_sent_again_never_takes_an_ordinary_worker(lanes):
     with pytest.raises(Busy, match="ran longer than 0.25 s lately") as refused:
         lanes.run(CROSS_PRODUCT.replace(" . ", " .\n  "), JSON, None)
     assert refused.value.status == 503 and refused.value.retry_after >= 1
+    assert "and 1 long query was already running" in refused.value.message
     # No ordinary worker was taken, stopped or replaced for it.
     assert set(lanes.worker_pids()) == pids
     assert lanes.idle_workers == 1

@@ -87,6 +87,14 @@ class Executor(WorkerPool):
         self._fast = HeavyQueries()
         self._clients: Counter[str] = Counter()
 
+    def _lane_full(self) -> str:
+        """Why the slow lane has no room, in words."""
+        if self.slow_size == 0:
+            return "this server lets no query run that long"
+        if self.slow_size == 1:
+            return "1 long query was already running"
+        return f"{self.slow_size} long queries were already running"
+
     def _timeout(self) -> QueryTimeout:
         return QueryTimeout(f"the query was stopped after {self.time_limit:g} s")
 
@@ -131,8 +139,8 @@ class Executor(WorkerPool):
                 self._heavy.add(key)
                 if not self._to_slow_lane():
                     raise Busy(f"the query ran past {self.slow_after:g} s while "
-                               f"{self.slow_size} long queries were already running; try "
-                               "again in a moment", retry_after=self.retry_after) from None
+                               f"{self._lane_full()}; try again in a moment",
+                               retry_after=self.retry_after) from None
                 slow = True
                 reply = worker.receive(deadline - time.monotonic())
         except BaseException:
@@ -167,8 +175,8 @@ class Executor(WorkerPool):
                 raise StoreError("the query executor is closed")
             if self._slow >= self.slow_size:
                 raise Busy(f"this query ran longer than {self.slow_after:g} s lately and "
-                           f"{self.slow_size} long queries were already running; try again "
-                           "in a moment", retry_after=self.retry_after)
+                           f"{self._lane_full()}; try again in a moment",
+                           retry_after=self.retry_after)
             self._slow += 1
             try:
                 worker = self._new_worker()
