@@ -258,3 +258,30 @@ def test_result_text_falls_back_to_english():
     result = Result(focus="id:a", path=None, message="English")
     assert result.text("it") == "English"
     assert replace(result, message_it="Italiano").text("it") == "Italiano"
+
+
+ILL_TYPED = """
+@prefix id: <https://w3id.org/aigraph/id/> .
+@prefix aig: <https://w3id.org/aigraph/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+id:x a aig:Model ; rdfs:label "X"@en ; aig:parameterCount 5 ;
+    aig:activeParameterCount "five"^^xsd:integer .
+"""
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_an_ill_typed_value_compared_by_a_shape_is_reported_not_a_crash(shapes, ontology):
+    # sh:lessThanOrEquals (active <= total parameters) compares with rdflib's ordering, which
+    # raises TypeError on "five"^^xsd:integer; the whole validation used to stop there.
+    from aigraph.curation.shacl import shapes_for
+
+    data = Graph().parse(data=ILL_TYPED, format="turtle")
+    for report in (validate(data, shapes, ontology),
+                   shapes_for(PROJECT_ROOT / "ontology").validate(data, whole_vocabulary=False)):
+        assert not report.conforms
+        about = [r for r in report.results if r.path == "aig:activeParameterCount"]
+        assert any("xsd:integer" in r.message for r in about), about
+        assert all(r.focus == "id:x" for r in about)
+    # The data itself is not modified: the value is still the ill-typed integer.
+    assert [o for o in data.objects() if getattr(o, "ill_typed", False)] != []

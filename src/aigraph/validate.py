@@ -222,6 +222,21 @@ def _shorten(text: str | None, width: int = 70) -> str | None:
 
 # --- running pySHACL ------------------------------------------------------------------------
 
+def untype_ill_typed(graph: Graph) -> None:
+    """Replace, in ``graph``, each ill-typed literal (``"x"^^xsd:integer``) by a plain string.
+
+    pySHACL's ``sh:lessThan`` and ``sh:lessThanOrEquals`` compare values with rdflib's ordering,
+    which raises TypeError on an ill-typed literal and stops the whole validation. A plain
+    string still fails the property's ``sh:datatype``, and is compared as a string, which
+    those constraints report instead of raising. Used on validation copies only.
+    """
+    bad = [(s, p, o) for s, p, o in graph
+           if isinstance(o, Literal) and o.datatype is not None and o.ill_typed]
+    for s, p, o in bad:
+        graph.remove((s, p, o))
+        graph.add((s, p, Literal(str(o))))
+
+
 def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> Report:
     """Validate ``data`` against the shapes and return a Report.
 
@@ -243,6 +258,7 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
     working = Graph()
     working += data
     working += ontology
+    untype_ill_typed(working)
     conforms, results_graph, _ = pyshacl.validate(
         working,
         shacl_graph=shapes,

@@ -25,17 +25,19 @@ from aigraph.curation.errors import (
     Invalid,
     PreconditionFailed,
     PreconditionRequired,
+    Protected,
 )
 from aigraph.curation.history import ChangeRecord
 from aigraph.curation.journal import WriteLock
 from aigraph.curation.validation import Violation
 from aigraph.namespaces import compact
+from aigraph.ontology_entities import ontology_subjects
 from aigraph.settings import Settings
 from aigraph.store import EmbeddedStore, RemoteStore, Store
 
 __all__ = ["Candidate", "Change", "ChangeRecord", "Violation", "apply", "entity_etag",
            "entity_graph", "get_change", "history", "propose", "propose_many", "recent",
-           "revert"]
+           "refuse_ontology_entities", "revert"]
 
 
 @dataclass
@@ -125,9 +127,29 @@ def _referrers(store: Store, subject: URIRef) -> list[URIRef]:
     return [row["referrer"] for row in rows]
 
 
+def refuse_ontology_entities(settings: Settings, subjects) -> None:
+    """Raise Protected when one of ``subjects`` is defined in the ontology's files.
+
+    The categories, the concept scheme and the like are written in ``ontology/`` beside the
+    classes they use, and change there, in a reviewed commit. A save would otherwise write a
+    second copy of such an entity into ``data/`` and record the removal of statements the
+    ontology still makes, so the history would no longer match the files.
+    """
+    defined = ontology_subjects(settings.ontology_dir)
+    for subject in subjects:
+        if URIRef(subject) in defined:
+            raise Protected(f"{compact(str(subject))} is defined in the ontology "
+                            "(ontology/aigraph.ttl), not in the data: it is changed there, "
+                            "in a reviewed commit, and not through curation.", subject)
+
+
 def propose_many(store: Store, settings: Settings, versions: Mapping[URIRef, Graph | None],
                  lang: str = "en") -> Candidate:
-    """Validate new versions of several entities (None or an empty graph deletes one)."""
+    """Validate new versions of several entities (None or an empty graph deletes one).
+
+    Raises Protected for an entity defined in the ontology (``refuse_ontology_entities``).
+    """
+    refuse_ontology_entities(settings, versions)
     version = store.version
     before = {URIRef(s): entity_graph(store, URIRef(s)) for s in versions}
     after = {URIRef(s): (g if g is not None else Graph()) for s, g in versions.items()}

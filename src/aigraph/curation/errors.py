@@ -47,6 +47,16 @@ class Conflict(AigraphError):
         self.referrers = list(referrers)
 
 
+class Protected(AigraphError):
+    """The entity is defined in the ontology's files, which curation never writes."""
+
+    status = 409
+
+    def __init__(self, message: str, subject=None):
+        super().__init__(message)
+        self.subject = subject
+
+
 class WriteFailed(AigraphError):
     """The files of a change could not be written (a full disk, say); nothing changed."""
 

@@ -28,10 +28,12 @@ from aigraph.curation.forms import Form, build_forms
 from aigraph.curation.linking import Index
 from aigraph.curation.validation import shapes_and_ontology
 from aigraph.namespaces import AIG, VOCAB, compact, entity_iri
+from aigraph.ontology_entities import ontology_subjects
 from aigraph.web import curate_page as pagedata
 from aigraph.web import i18n
 from aigraph.web.auth import curator_required
 from aigraph.web.caching import catalog
+from aigraph.web.curation_api import protected_message
 from aigraph.web.state import state
 
 bp = Blueprint("curate", __name__)
@@ -160,12 +162,17 @@ def _values() -> dict[str, list[str]]:
     return values
 
 
-def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old=None,
-            etag: str = ""):
+def _require_csrf() -> None:
+    """Refuse a POST without this session's CSRF token (400), before anything else is said."""
     try:  # the application may check it already; a form that writes checks it itself too
         validate_csrf(request.form.get("csrf_token", ""))
     except (CSRFError, ValidationError):
         abort(400, gettext("The form expired; reload the page and try again."))
+
+
+def _submit(form: Form, title: str, action: str, *, slug: str | None = None, old=None,
+            etag: str = ""):
+    _require_csrf()
     today = date.today().isoformat()
     draft = read_draft(forms(), index(), form, _values(), slug=slug, old=old, today=today)
     outcome = _check(draft, confirmed=bool(request.form.get("not-a-duplicate")))
@@ -256,6 +263,10 @@ def _is_slug(text: str) -> bool:
 def edit(slug: str):
     subject = entity_iri(slug)
     store = state().store
+    if subject in ontology_subjects(state().settings.ontology_dir):
+        if request.method == "POST":
+            _require_csrf()
+        abort(409, protected_message(subject))
     old = changes.entity_graph(store, subject)
     classes = {str(c) for c in old.objects(subject, RDF.type)}
     form = next((f for f in forms().values() if f.cls in classes), None)

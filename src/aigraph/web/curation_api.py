@@ -39,6 +39,7 @@ from aigraph.curation.errors import (
     InvalidBody,
     PreconditionFailed,
     PreconditionRequired,
+    Protected,
     WriteFailed,
 )
 from aigraph.curation.journal import WriteLock
@@ -108,6 +109,18 @@ def _problem(status: int, message: str, **extra) -> Response:
     response = jsonify({"error": message, "status": status, **extra})
     response.status_code = status
     return response
+
+
+def protected_message(subject) -> str:
+    """Why an entity defined in the ontology cannot be written, in the request's language."""
+    return gettext("%(name)s is defined in the ontology (ontology/aigraph.ttl), not in the "
+                   "data: it is changed there, in a reviewed commit, and not through curation.",
+                   name=compact(str(subject)))
+
+
+@bp.errorhandler(Protected)
+def _protected(error: Protected) -> Response:
+    return _problem(409, protected_message(error.subject))
 
 
 def _comment() -> str:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext
+from rdflib import URIRef
 
 from aigraph import queries
 from aigraph.errors import NotFound
 from aigraph.namespaces import entity_iri
+from aigraph.ontology_entities import ontology_subjects
 from aigraph.store import Store
 from aigraph.web import i18n
 from aigraph.web.caching import catalog
@@ -60,8 +62,10 @@ def entity(slug: str):
     page = full_page(store, slug, i18n.current())
     licenses = license_panel(store, slug, i18n.current()) if page.kind == "model" else None
     links = alternates("entities.entity", slug=slug)
+    # What the ontology's files define (the categories) is changed there, not with the forms.
+    editable = URIRef(page.iri) not in ontology_subjects(state().settings.ontology_dir)
     response = render_template("entities/entity.html", page=page, alternates=links,
-                               licenses=licenses)
+                               licenses=licenses, editable=editable)
     return response, 200, {"Vary": "Accept",
                            "Link": ", ".join(f'<{a["url"]}>; rel="alternate"; type="{a["media"]}"'
                                              for a in links)}
