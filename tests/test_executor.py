@@ -447,3 +447,47 @@ def test_a_small_join_waiting_behind_a_full_lane_goes_before_a_larger_query(sett
     assert not isinstance(answers["join"], AigraphError), answers["join"]
     assert json.loads(answers["join"].body)["results"]["bindings"]
     assert isinstance(answers["larger"], AigraphError)
+
+
+def test_copying_changed_data_leaves_the_pool_free_for_running_queries(
+        settings, data_dir, monkeypatch):
+    """The copy a save calls for is made outside the pool's lock: meanwhile a query already
+    on a worker is answered and gives its worker back, and the query that needs the new data
+    waits for the copy and then sees it. (Under load the copy takes seconds; made under the
+    lock, it held every query's answer, even one at its deadline, past limit + 1 s.)"""
+    import aigraph.query_pool as pool_module
+
+    files = EmbeddedStore.from_dirs(settings.ontology_dir, data_dir).files
+    store = EmbeddedStore.from_files(files)
+    copying, go = threading.Event(), threading.Event()
+    real = pool_module.prepare_embedded
+
+    def held_copy(*args, **kwargs):
+        copying.set()
+        assert go.wait(60)
+        return real(*args, **kwargs)
+
+    extra = data_dir / "extra.ttl"
+    extra.write_text("<https://w3id.org/aigraph/id/zz> <http://www.w3.org/2000/01/rdf-schema#"
+                     "label> \"zz\" .\n")
+    ask = "ASK { <https://w3id.org/aigraph/id/zz> ?p ?o }"
+    with Executor(settings.replace(query_time_limit=30.0), store) as executor:
+        executor.start()
+        assert json.loads(executor.run(ask, JSON, None).body)["boolean"] is False
+        worker = executor._acquire(time.monotonic() + 30)  # a query already running
+        monkeypatch.setattr(pool_module, "prepare_embedded", held_copy)
+        store.refresh([*files, extra])
+        fresh: list = []
+        follower = threading.Thread(target=lambda: fresh.append(executor.run(ask, JSON, None)))
+        follower.start()
+        try:
+            assert copying.wait(60)
+            # The copy is under way and not done: the pool's lock is free all the same.
+            assert executor._lock.acquire(timeout=5)
+            executor._lock.release()
+            executor._release(worker, slow=False, healthy=True)
+            assert follower.is_alive() and not fresh  # it waits for the new data
+        finally:
+            go.set()
+            follower.join(60)
+    assert [json.loads(a.body)["boolean"] for a in fresh] == [True]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import secrets
 import shutil
@@ -31,6 +32,8 @@ from aigraph.accounts import Accounts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "load.md"
+#: The server's query time limit (the default); no answer may come later than it plus 1 s.
+LIMIT_MS = 10_000
 
 
 def free_port() -> int:
@@ -71,6 +74,7 @@ def _run(args, tmp: Path) -> tuple[list[dict], list[str], dict, str]:
     tokens = _accounts(tmp / "accounts.json", args.curators)
     port = free_port()
     env = {**os.environ, "AIGRAPH_RATE_LIMIT": "", "AIGRAPH_CLIENT_QUERIES": "0",
+           "AIGRAPH_QUERY_TIME_LIMIT": str(LIMIT_MS / 1000),
            "AIGRAPH_VALIDATE_ON_START": "0", "AIGRAPH_SECRET_KEY": secrets.token_hex(32),
            "AIGRAPH_DATA_DIR": str(tmp / "data"), "AIGRAPH_HISTORY_DIR": str(tmp / "history"),
            "AIGRAPH_ACCOUNTS_FILE": str(tmp / "accounts.json")}
@@ -102,7 +106,20 @@ def _run(args, tmp: Path) -> tuple[list[dict], list[str], dict, str]:
     figures["unexpected"] = [log[i + 1:][next(n for n, line in enumerate(log[i + 1:])
                                               if not line.startswith((" ", "Traceback")))]
                              for i, line in enumerate(log) if line.startswith("unexpected error")]
+    figures["sparql_ms"] = _server_times(log, "/sparql")
     return rows, failures, problems, figures, busy
+
+
+def _server_times(log: list[str], route: str) -> list[float]:
+    """How long the server says it took over each answer on ``route`` (its request log)."""
+    times = []
+    for line in log:
+        if line.startswith("{") and f'"route": "{route}"' in line:
+            try:
+                times.append(float(json.loads(line)["ms"]))
+            except (ValueError, KeyError):
+                continue
+    return times
 
 
 def main() -> int:
@@ -132,6 +149,13 @@ def main() -> int:
         lines += ["", "The failures, as Locust saw them:", "", "| request | error | count |",
                   "|---|---|---:|"]
         lines += [f"| {f['Name']} | {f['Error'][:120]} | {f['Occurrences']} |" for f in failures]
+    served = figures["sparql_ms"]
+    if served:
+        late = sum(ms > LIMIT_MS + 1000 for ms in served)
+        lines += ["", f"Server side (its request log), `/sparql`: {len(served)} answers, the "
+                  f"slowest in {max(served):.0f} ms; {late} took longer than the query time "
+                  f"limit + 1 s ({(LIMIT_MS + 1000) / 1000:g} s). Locust runs on the same "
+                  "cores, so its own times include waiting for them."]
     if figures["unexpected"]:
         lines += ["", f"The server logged {len(figures['unexpected'])} unexpected errors, the "
                   f"first: `{figures['unexpected'][0][:200]}`"]

@@ -85,7 +85,7 @@ def add_serve_options(parser) -> None:
                         help="web worker processes (default: one per core, at least 2, at most 8)")
     parser.add_argument("--threads", type=int, default=0,
                         help="threads per web worker (default: 4 more than user queries can "
-                             "hold: with the default settings, 25 or 26)")
+                             "hold: 24 to 26 with the default settings)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
     parser.add_argument("--dev", action="store_true",
                         help="Flask's development server (one process, not for production)")

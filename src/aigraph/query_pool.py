@@ -54,6 +54,13 @@ def _shutdown(workers: set[Worker], lock: threading.Condition, tmpdir: str) -> N
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+def _reap(worker: Worker, copy: str | None) -> None:
+    """Wait for a killed worker to end and release it; remove ``copy``, which it last used."""
+    worker.stop(grace=0)
+    if copy is not None:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
 def _context():
     """Return the multiprocessing context workers start from: forkserver where it exists."""
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -83,6 +90,7 @@ class WorkerPool:
         #: Seconds a refused client is told to wait: by then a heavy query has ended.
         self.retry_after = max(1, math.ceil(self.time_limit))
         self._lock = threading.Condition()
+        self._follow_lock = threading.Lock()  # one copy of changed data at a time
         self._idle: deque[Worker] = deque()  # ready ordinary workers, on the current copy
         self._workers: set[Worker] = set()
         self._starting = 0  # ordinary workers still opening their store
@@ -108,7 +116,8 @@ class WorkerPool:
 
     @property
     def idle_workers(self) -> int:
-        """How many queries could start at once on a ready worker (for monitoring and tests)."""
+        """How many ordinary places are free with a ready worker (for monitoring and tests);
+        a light query may also take the spares beyond them (``_free``)."""
         with self._lock:
             return min(len(self._idle), max(0, self.size - self._busy))
 
@@ -220,37 +229,49 @@ class WorkerPool:
             self._forget(worker)
 
     def _forget(self, worker: Worker) -> None:
-        """Drop ``worker`` from the pool and stop it (outside the lock: it may take a while)."""
+        """Drop ``worker`` from the pool and kill it; the rest happens in the background.
+
+        A query past its deadline is answered as soon as its worker is killed: waiting for
+        the process to end (a worker that grew to gigabytes takes a while to free them) and
+        removing a copy it was the last to use are a reaper thread's business.
+        """
         with self._lock:
             self._workers.discard(worker)
             old = worker.config
             unused = old is not self._config and old.kind == "embedded" and \
                 Path(old.location).parent == Path(self._tmpdir) and \
                 not any(w.config is old for w in self._workers)
-        worker.stop(grace=0)
-        if unused:
-            # The last worker on a copy older than the data is gone: free its disk.
-            shutil.rmtree(old.location, ignore_errors=True)
+        worker.kill()
+        threading.Thread(target=_reap, args=(worker, old.location if unused else None),
+                         daemon=True, name="aigraph-query-reap").start()
 
     def _follow_store(self) -> None:
         """Copy the data again when the store's version moved (a curator saved a change).
 
+        The copy (seconds on a busy machine) is made under ``_follow_lock``, one at a time, not
+        under the pool's lock: queries already running are given back, moved and stopped at
+        their deadline meanwhile, and only the queries that need the new data wait for it.
         Idle workers on the old copy are replaced at once, busy ones when they finish
         (``_release``); an old copy is removed with its last worker (``_forget``).
         """
         config = self._config
         if config is None or config.kind != "embedded" or config.version == self.store.version:
             return
-        with self._lock:
-            if self._closed or self._config.version == self.store.version:
+        with self._follow_lock:
+            version = self.store.version
+            if self._closed or self._config.version == version:
                 return
             # In this pool's own folder: several web workers follow the same change at once,
             # and a folder beside a shared store would be theirs too (a RocksDB lock clash).
-            self._config = prepare_embedded(self.store, self._tmpdir, self._config,
-                                             f"store-{self.store.version}")
-            stale = list(self._idle)
-            self._idle.clear()
-            self._refill()
+            fresh = prepare_embedded(self.store, self._tmpdir, self._config,
+                                     f"store-{version}")
+            with self._lock:
+                if self._closed:
+                    return
+                self._config = fresh
+                stale = list(self._idle)
+                self._idle.clear()
+                self._refill()
         for worker in stale:
             self._forget(worker)
 

@@ -243,6 +243,15 @@ class Worker:
         except (EOFError, OSError) as error:
             raise Died from error
 
+    def kill(self) -> None:
+        """Kill the process now without waiting for it to end (``stop`` then reaps it)."""
+        with self._stop_lock:
+            if self._stopped:
+                return
+            with contextlib.suppress(OSError, ValueError):
+                if self.process.is_alive():
+                    self.process.kill()
+
     def stop(self, grace: float = STOP_GRACE) -> None:
         """Ask the worker to end, kill it if it does not, and release its pipe (idempotent)."""
         with self._stop_lock:
