@@ -162,6 +162,8 @@ LIGHT = [
     "SELECT ?label WHERE { id:meta rdfs:label ?label }",
     "SELECT DISTINCT * WHERE { ?m a aig:Model ; rdfs:label ?l }",
     "SELECT (COUNT(*) AS ?n) WHERE { ?m a aig:Model }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",  # a name after AS binds no pattern
+    "SELECT ?s (STR(?o) AS ?text) WHERE { ?s rdfs:label ?o BIND(LANG(?o) AS ?lang) }",
     "DESCRIBE * WHERE { ?m aig:developedBy id:meta }",
     "SELECT ?m WHERE { ?m aig:developedBy? id:meta }",  # zero or one step is cheap
     "SELECT ?o WHERE { id:meta ?p ?o } # a comment with ?a ?b ?c ?d and * +",
@@ -170,6 +172,7 @@ LIGHT = [
 NOT_LIGHT = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
     "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?o . ?b ?p ?o }",
     "ASK { [] ?p [] . [] ?q [] }",
     "ASK { _:a ?p _:b . _:c ?q _:d }",
     "SELECT ?a ?b WHERE { ?a aig:influenced+ ?b }",

@@ -121,7 +121,8 @@ class Scanned:
 def scan(text: str) -> Scanned:
     """Scan ``text`` once; return its form (SELECT, ASK, ...) and weight, raising on a refusal.
 
-    A query is light when it names at most ``LIGHT_NODES`` variables and blank nodes and has
+    A query is light when it names at most ``LIGHT_NODES`` variables and blank nodes (those only
+    named after ``AS`` do not count) and has
     no ``+`` and no ``*`` other than ``SELECT *`` and ``COUNT(*)``: no path closure, no
     product of numbers. It is a guess from the text, checked by the clock (executor.py).
     """
@@ -141,7 +142,9 @@ def scan(text: str) -> Scanned:
             if token == "+" or (token == "*" and previous.upper() not in _STAR_AFTER):
                 closure = True
         elif kind == "var":
-            if len(token) > 1:  # a lone "?" is the zero-or-one path modifier
+            # A lone "?" is the zero-or-one path modifier; a name after AS (a projection or a
+            # BIND) names a computed value, not something a pattern binds.
+            if len(token) > 1 and previous.upper() != "AS":
                 names.add(token[1:])
         elif kind == "name":
             if ":" in token:  # a prefixed name or a blank node label
