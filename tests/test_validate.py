@@ -283,5 +283,7 @@ def test_an_ill_typed_value_compared_by_a_shape_is_reported_not_a_crash(shapes, 
         about = [r for r in report.results if r.path == "aig:activeParameterCount"]
         assert any("xsd:integer" in r.message for r in about), about
         assert all(r.focus == "id:x" for r in about)
+        # The report names the value as it was written, not the string validated in its place.
+        assert {r.value for r in about} == {'"five"^^xsd:integer'}, about
     # The data itself is not modified: the value is still the ill-typed integer.
     assert [o for o in data.objects() if getattr(o, "ill_typed", False)] != []

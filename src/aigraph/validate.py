@@ -21,6 +21,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from aigraph.i18n import translate, translate_plural
+from aigraph.ill_typed import restore_values, untype_ill_typed
 from aigraph.namespaces import PREFIXES, compact, id_local
 from aigraph.settings import Settings
 
@@ -222,21 +223,6 @@ def _shorten(text: str | None, width: int = 70) -> str | None:
 
 # --- running pySHACL ------------------------------------------------------------------------
 
-def untype_ill_typed(graph: Graph) -> None:
-    """Replace, in ``graph``, each ill-typed literal (``"x"^^xsd:integer``) by a plain string.
-
-    pySHACL's ``sh:lessThan`` and ``sh:lessThanOrEquals`` compare values with rdflib's ordering,
-    which raises TypeError on an ill-typed literal and stops the whole validation. A plain
-    string still fails the property's ``sh:datatype``, and is compared as a string, which
-    those constraints report instead of raising. Used on validation copies only.
-    """
-    bad = [(s, p, o) for s, p, o in graph
-           if isinstance(o, Literal) and o.datatype is not None and o.ill_typed]
-    for s, p, o in bad:
-        graph.remove((s, p, o))
-        graph.add((s, p, Literal(str(o))))
-
-
 def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> Report:
     """Validate ``data`` against the shapes and return a Report.
 
@@ -258,7 +244,7 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
     working = Graph()
     working += data
     working += ontology
-    untype_ill_typed(working)
+    untyped = untype_ill_typed(working)
     conforms, results_graph, _ = pyshacl.validate(
         working,
         shacl_graph=shapes,
@@ -269,6 +255,7 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
         inplace=True,
         allow_warnings=False,
     )
+    restore_values(results_graph, untyped)
     return report_of(conforms, results_graph, data)
 
 

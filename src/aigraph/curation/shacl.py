@@ -23,7 +23,8 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 from rdflib.plugins.sparql import prepareQuery
 
-from aigraph.validate import Report, load_ontology, load_shapes, report_of, untype_ill_typed
+from aigraph.ill_typed import restore_values, untype_ill_typed
+from aigraph.validate import Report, load_ontology, load_shapes, report_of
 
 #: rdflib's SPARQL parser (pyparsing) and pySHACL's shape objects are not thread-safe.
 LOCK = threading.RLock()
@@ -69,7 +70,7 @@ class Shapes:
         # As in aigraph.validate: the individuals of the vocabulary (categories, levels)
         # must be visible to the shapes, so the vocabulary is merged into the data copy.
         working += self.ontology if whole_vocabulary else self.facts
-        untype_ill_typed(working)
+        untyped = untype_ill_typed(working)
         options = {"inference": "none", "advanced": True, "inplace": True,
                    "allow_warnings": False}
         with LOCK:
@@ -79,6 +80,7 @@ class Shapes:
             # whose shapes and SPARQL validators are already harvested.
             validator.shacl_graph = self.shapes_graph
             conforms, results_graph, _text = validator.run()
+        restore_values(results_graph, untyped)
         return report_of(conforms, results_graph, data)
 
 
