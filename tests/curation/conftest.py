@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from pathlib import Path
 
@@ -59,6 +60,18 @@ def cur_client(cur_app):
 def auth(token: str, **headers) -> dict:
     """Headers for a Turtle write with ``token``."""
     return {"Authorization": f"Bearer {token}", **TURTLE, **headers}
+
+
+def log_in(client, name: str = "ada", environ_base: dict | None = None) -> str:
+    """Log ``name`` (password PASSWORD) in through the login form; return the session's CSRF
+    token, which the site's forms need."""
+    environ_base = environ_base or {}
+    page = client.get("/login", environ_base=environ_base).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    answer = client.post("/login", data={"name": name, "password": PASSWORD,
+                                         "csrf_token": csrf}, environ_base=environ_base)
+    assert answer.status_code == 302
+    return csrf
 
 
 def read(client, slug: str) -> tuple[str, str]:

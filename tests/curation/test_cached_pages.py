@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
-from tests.curation.conftest import NEW_MODEL, PASSWORD, auth
-
-
-def _log_in(client) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"name": "ada", "password": PASSWORD,
-                                         "csrf_token": csrf})
-    assert answer.status_code in (302, 303)
+from tests.curation.conftest import NEW_MODEL, auth, log_in
 
 
 def test_a_curator_never_gets_the_anonymous_page_nor_leaves_one(cur_app, token):
     visitor, curator = cur_app.test_client(), cur_app.test_client()
-    _log_in(curator)
+    log_in(curator)
     edit = 'href="/id/mistral-7b/edit"'
     anonymous = visitor.get("/id/mistral-7b")
     assert edit not in anonymous.get_data(as_text=True)

@@ -10,7 +10,7 @@ import rdflib
 from aigraph.curation import changes
 from aigraph.curation.history import HISTORY_GRAPH
 from aigraph.namespaces import entity_iri
-from tests.curation.conftest import NEW_MODEL, PASSWORD, auth, read
+from tests.curation.conftest import NEW_MODEL, auth, log_in, read
 
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 
@@ -87,20 +87,12 @@ def test_changes_page_and_atom_feed_list_the_latest_changes(cur_client, token):
                        f"https://w3id.org/aigraph/change/{first}"]
 
 
-def _log_in(client) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"name": "ada", "password": PASSWORD,
-                                           "csrf_token": csrf})
-    assert response.status_code == 302
-
-
 def test_revert_from_the_page_needs_login_and_csrf_and_is_recorded(cur_client, token):
     change_id = _relabel(cur_client, token, "Da annullare")
     url = f"/changes/{change_id}/revert"
     assert cur_client.post(url).status_code == 302  # to the login page
     assert "Da annullare" in read(cur_client, "gpt-neo")[0]
-    _log_in(cur_client)
+    log_in(cur_client)
     assert cur_client.post(url).status_code == 400  # no CSRF token
     page = cur_client.get("/changes").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

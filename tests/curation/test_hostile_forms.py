@@ -30,7 +30,7 @@ from aigraph.settings import PROJECT_ROOT, Settings
 from aigraph.web import create_app
 from tests.conftest import FIXTURES
 from tests.curation import writecheck
-from tests.curation.conftest import PASSWORD
+from tests.curation.conftest import PASSWORD, log_in
 from tests.netaudit import OUTBOUND
 
 AIG = "https://w3id.org/aigraph/ontology#"
@@ -91,15 +91,6 @@ def form_fields(html: str) -> dict[str, list[str]]:
     return parser.fields
 
 
-def _log_in(client) -> str:
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"name": "fuzz", "password": PASSWORD,
-                                         "csrf_token": csrf})
-    assert answer.status_code == 302
-    return csrf
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """One site over a copy of the fixture data, a logged-in curator and one entity per form."""
@@ -113,8 +104,8 @@ def world(tmp_path_factory):
     Accounts(config.accounts_file).add("fuzz", PASSWORD)
     app = create_app({"TESTING": True, "AIGRAPH": config})
     client = app.test_client()
-    csrf = _log_in(client)
-    other_csrf = _log_in(app.test_client())  # valid, but another session's
+    csrf = log_in(client, "fuzz")
+    other_csrf = log_in(app.test_client(), "fuzz")  # valid, but another session's
     kinds = sorted(set(re.findall(r'href="/curate/new/([a-z-]+)"',
                                   client.get("/curate/").get_data(as_text=True))))
     assert len(kinds) >= 5, kinds

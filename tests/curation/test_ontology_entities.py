@@ -7,8 +7,6 @@ is written: no copy in ``data/``, no history record that the files would contrad
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from rdflib import RDFS, Graph, Literal
 
@@ -17,18 +15,9 @@ from aigraph.curation import changes
 from aigraph.curation.errors import Protected
 from aigraph.namespaces import entity_iri
 from aigraph.ontology_entities import ontology_subjects
-from tests.curation.conftest import PASSWORD, auth, read, tree_digest
+from tests.curation.conftest import auth, log_in, read, tree_digest
 
 CATEGORY = "language-models"
-
-
-def _log_in(client) -> str:
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"name": "ada", "password": PASSWORD,
-                                         "csrf_token": csrf})
-    assert answer.status_code == 302
-    return csrf
 
 
 def _unchanged(settings):
@@ -52,7 +41,7 @@ def test_the_python_interface_refuses_before_validating(cur_settings, cur_store)
 
 
 def test_the_forms_offer_no_edit_and_refuse_one(cur_client, cur_settings, token):
-    csrf = _log_in(cur_client)
+    csrf = log_in(cur_client)
     before = _unchanged(cur_settings)
     page = cur_client.get(f"/id/{CATEGORY}").get_data(as_text=True)
     assert f"/id/{CATEGORY}/edit" not in page

@@ -4,9 +4,8 @@ through Flask-Login is exempt (from the same address), and the token API is not 
 from __future__ import annotations
 
 import json
-import re
 
-from tests.curation.conftest import PASSWORD, auth, read
+from tests.curation.conftest import auth, log_in, read
 
 JSON = "application/sparql-results+json"
 ADDRESS = {"REMOTE_ADDR": "10.1.2.3"}
@@ -19,15 +18,6 @@ def _ask(client):
 
 def _search(client):
     return client.get("/search", query_string={"q": "llama"}, environ_base=ADDRESS)
-
-
-def _log_in(client) -> str:
-    page = client.get("/login", environ_base=ADDRESS).get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"name": "ada", "password": PASSWORD,
-                                         "csrf_token": csrf}, environ_base=ADDRESS)
-    assert answer.status_code == 302
-    return csrf
 
 
 def test_anonymous_clients_get_429_and_logged_in_curators_are_exempt(limited, token):
@@ -43,7 +33,7 @@ def test_anonymous_clients_get_429_and_logged_in_curators_are_exempt(limited, to
     assert "Too many requests" in page.get_data(as_text=True)
 
     # The same address, logged in as a curator: no limit on either.
-    csrf = _log_in(client)
+    csrf = log_in(client, environ_base=ADDRESS)
     assert {_ask(client).status_code for _ in range(6)} == {200}
     assert {_search(client).status_code for _ in range(6)} == {200}
 
