@@ -6,6 +6,7 @@ measured by bench/fairness.py, which prints them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -23,20 +24,26 @@ LANE_FULL = "long queries were already running"
 JOIN = "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r } LIMIT 1"
 
 
-def make_app(settings, store, **changes):
+@contextlib.contextmanager
+def started(settings, store, **changes):
+    """The site with ``changes`` to its settings (no rate limit) and its query workers started;
+    yields the app and its executor, closed at the end."""
     changes.setdefault("rate_limit", "")
-    return create_app({"TESTING": True, "AIGRAPH": settings.replace(**changes),
-                       "AIGRAPH_STORE": store})
+    app = create_app({"TESTING": True, "AIGRAPH": settings.replace(**changes),
+                      "AIGRAPH_STORE": store})
+    executor = app.extensions["aigraph_executor"].start()
+    try:
+        yield app, executor
+    finally:
+        executor.close()
 
 
 @pytest.fixture
 def fair(settings, store):
     """Two ordinary workers, two slow-lane places, a 2 s limit, no per-client cap."""
-    app = make_app(settings, store, query_time_limit=2.0, query_workers=2,
-                   slow_query_workers=2, slow_query_after=0.25, client_queries=0)
-    app.extensions["aigraph_executor"].start()
-    yield app
-    app.extensions["aigraph_executor"].close()
+    with started(settings, store, query_time_limit=2.0, query_workers=2, slow_query_workers=2,
+                 slow_query_after=0.25, client_queries=0) as (app, _executor):
+        yield app
 
 
 def ask(app, query, address="127.0.0.1"):
@@ -88,11 +95,9 @@ def test_a_cheap_query_answers_while_six_heavy_ones_run(fair):
 def test_light_queries_answer_while_heavy_ones_hold_every_ordinary_worker(settings, store):
     # The heavy queries are not moved out of the ordinary lane here (slow_query_after 5 s),
     # so the light queries can only have run on the worker kept for them.
-    app = make_app(settings, store, query_time_limit=2.0, query_workers=2,
-                   slow_query_workers=2, slow_query_after=5.0, query_queue_wait=0.1,
-                   client_queries=0)
-    executor = app.extensions["aigraph_executor"].start()
-    try:
+    with started(settings, store,
+                 query_time_limit=2.0, query_workers=2, slow_query_workers=2, slow_query_after=5.0,
+                 query_queue_wait=0.1, client_queries=0) as (app, executor):
         threads, answers = run_heavies(app, 4)
         wait_until(lambda: executor.idle_workers == 0)
         light = [ask(app, text, "10.0.1.1") for text in (
@@ -110,16 +115,12 @@ def test_light_queries_answer_while_heavy_ones_hold_every_ordinary_worker(settin
         # A query the guard cannot call light waits for an ordinary worker like the heavies.
         assert unknown.status_code == 503
         assert "query workers are busy" in unknown.get_data(as_text=True)
-    finally:
-        executor.close()
 
 
 def test_a_text_that_answered_fast_lately_passes_like_a_light_one(settings, store):
-    app = make_app(settings, store, query_time_limit=2.0, query_workers=1,
-                   slow_query_workers=0, slow_query_after=5.0, query_queue_wait=0.1,
-                   client_queries=0)
-    executor = app.extensions["aigraph_executor"].start()
-    try:
+    with started(settings, store,
+                 query_time_limit=2.0, query_workers=1, slow_query_workers=0, slow_query_after=5.0,
+                 query_queue_wait=0.1, client_queries=0) as (app, executor):
         assert ask(app, JOIN, "10.0.1.1").status_code == 200  # on a calm server: fast
         other = JOIN.replace("?r", "?r2")  # as cheap, but never seen
         threads, answers = run_heavies(app, 1)
@@ -132,14 +133,10 @@ def test_a_text_that_answered_fast_lately_passes_like_a_light_one(settings, stor
         assert known.status_code == 200
         assert json.loads(known.data)["results"]["bindings"]
         assert unknown.status_code == 503
-    finally:
-        executor.close()
 
 
 def test_a_client_past_its_cap_gets_429_with_retry_after(settings, store):
-    app = make_app(settings, store, query_time_limit=2.0, client_queries=1)
-    executor = app.extensions["aigraph_executor"].start()
-    try:
+    with started(settings, store, query_time_limit=2.0, client_queries=1) as (app, executor):
         threads, answers = run_heavies(app, 1)  # from 10.0.0.1
         wait_until(lambda: executor.idle_workers < 2)
         again = ask(app, "ASK {}", "10.0.0.1")
@@ -153,16 +150,12 @@ def test_a_client_past_its_cap_gets_429_with_retry_after(settings, store):
         assert answers[0].status_code == 503
         # Once the heavy query is over, the same client may query again.
         assert ask(app, "ASK {}", "10.0.0.1").status_code == 200
-    finally:
-        executor.close()
 
 
 def test_a_full_pool_answers_503_with_retry_after_instead_of_waiting(settings, store):
-    app = make_app(settings, store, query_time_limit=2.0, query_workers=1,
-                   slow_query_workers=0, slow_query_after=5.0, query_queue_wait=0.1,
-                   client_queries=0)
-    executor = app.extensions["aigraph_executor"].start()
-    try:
+    with started(settings, store,
+                 query_time_limit=2.0, query_workers=1, slow_query_workers=0, slow_query_after=5.0,
+                 query_queue_wait=0.1, client_queries=0) as (app, executor):
         threads, answers = run_heavies(app, 1)
         wait_until(lambda: executor.idle_workers == 0)
         busy = ask(app, JOIN, "10.0.1.1")
@@ -176,16 +169,12 @@ def test_a_full_pool_answers_503_with_retry_after_instead_of_waiting(settings, s
         assert int(busy.headers["Retry-After"]) >= 1
         assert answers[0].status_code == 503
         assert TIME_LIMIT in answers[0].get_data(as_text=True)
-    finally:
-        executor.close()
 
 
 def test_waiting_queries_are_bounded(settings, store):
-    app = make_app(settings, store, query_time_limit=2.0, query_workers=1,
-                   slow_query_workers=0, slow_query_after=5.0, max_waiting_queries=0,
-                   client_queries=0)
-    executor = app.extensions["aigraph_executor"].start()
-    try:
+    with started(settings, store,
+                 query_time_limit=2.0, query_workers=1, slow_query_workers=0, slow_query_after=5.0,
+                 max_waiting_queries=0, client_queries=0) as (app, executor):
         threads, _answers = run_heavies(app, 1)
         wait_until(lambda: executor.idle_workers == 0)
         refused = ask(app, JOIN, "10.0.1.1")
@@ -194,5 +183,3 @@ def test_waiting_queries_are_bounded(settings, store):
         assert refused.status_code == 503
         assert "already waiting" in refused.get_data(as_text=True)
         assert "Retry-After" in refused.headers
-    finally:
-        executor.close()
