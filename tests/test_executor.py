@@ -26,6 +26,7 @@ from aigraph.guard import check_query
 from aigraph.namespaces import sparql_prologue
 from aigraph.query_worker import Job, Worker
 from aigraph.store import EmbeddedStore, serialize_capped
+from tests.http_wait import wait_until
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
@@ -43,14 +44,6 @@ def executor(settings, store):
     """An executor over the fixture store with a short time limit."""
     with Executor(settings.replace(query_time_limit=1.0), store) as executor:
         yield executor
-
-
-def wait_until(condition, limit=60.0):
-    """Wait for ``condition()`` to hold; fail (not flake) only when it never does."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.01)
 
 
 def test_starts_on_first_use(executor):

@@ -8,24 +8,17 @@ query took one of the ordinary workers at all.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from aigraph.errors import AigraphError, Busy, QueryTimeout
 from aigraph.executor import SPARE_WORKERS, Executor
 from aigraph.heavy_queries import HeavyQueries, digest
+from tests.http_wait import wait_until
 
 JSON = "application/sparql-results+json"
 CROSS_PRODUCT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
                  "?j ?k ?l }")
-
-
-def wait_until(condition, limit=60.0):
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.005)
 
 
 @pytest.fixture

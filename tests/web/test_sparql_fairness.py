@@ -9,11 +9,11 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import time
 
 import pytest
 
 from aigraph.web import create_app
+from tests.http_wait import wait_until
 
 CROSS_PRODUCT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
                  "?j ?k ?l }")
@@ -60,13 +60,6 @@ def run_heavies(app, count):
     for thread in threads:
         thread.start()
     return threads, answers
-
-
-def wait_until(condition, limit=60.0):
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.01)
 
 
 def test_a_cheap_query_answers_while_six_heavy_ones_run(fair):
